@@ -1,0 +1,532 @@
+"""``newsingest``: the command line. Every command has ``--help``; listing commands have ``--json``.
+
+Errors that a user can fix (a malformed URL, an unreachable broker or database, an unknown id)
+end with one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storage import repository as repo
+from storage.db import DatabaseUnavailable, check_connection, make_engine, redact_url, transaction
+from storage.models import Article, Outcome
+from worker.dedup import InvalidURL, normalize_url
+from worker.settings import Settings, get_settings
+
+app = typer.Typer(
+    name="newsingest",
+    help="Event-driven news-article ingestion: fetch, extract, deduplicate and store news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
+    out = Console(highlight=False, soft_wrap=True, width=160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+EXIT_NOT_FOUND = 4
+EXIT_FAILED = 1
+
+OUTCOME_STYLE = {
+    Outcome.stored.value: "green",
+    Outcome.updated.value: "cyan",
+    Outcome.duplicate.value: "yellow",
+    Outcome.copy.value: "yellow",
+}
+
+
+class CLIError(Exception):
+    """An error to report on one line, with the exit code to end with."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    raise CLIError(message, code)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def prepare_database(settings: Settings) -> Any:
+    """An engine on a reachable, migrated database. The embedded SQLite default is migrated on
+    first use; any other database must have been migrated (``newsingest db upgrade``)."""
+    from storage import migrate
+
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    if engine.url.get_backend_name() == "sqlite":
+        migrate.upgrade(settings.database_url)
+    else:
+        at, want = migrate.current(settings.database_url), migrate.head()
+        if at != want:
+            engine.dispose()
+            fail(
+                f"database {redact_url(settings.database_url)} is at revision {at or 'none'}, "
+                f"code needs {want}: run `newsingest db upgrade`",
+                EXIT_UNAVAILABLE,
+            )
+    return engine
+
+
+def check_broker(settings: Settings) -> None:
+    """Fail with a one-line hint when the broker does not answer."""
+    url = settings.broker_url
+    if settings.broker_is_redis:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            client.ping()
+        except (redis.exceptions.RedisError, OSError) as exc:
+            fail(
+                f"broker unreachable at {redact_url(url)} ({exc}); start Redis "
+                "(`redis-server --daemonize yes` or `docker compose up -d redis`) "
+                "or set NEWSINGEST_BROKER_URL",
+                EXIT_UNAVAILABLE,
+            )
+        finally:
+            client.close()
+
+
+def _valid_urls(urls: list[str]) -> list[str]:
+    for url in urls:
+        try:
+            normalize_url(url)
+        except InvalidURL as exc:
+            fail(f"{exc}", EXIT_USAGE)
+    return urls
+
+
+def _iso(value: datetime | None, offset_minutes: int | None = None) -> str | None:
+    if value is None:
+        return None
+    if offset_minutes is not None:
+        value = value.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    return value.isoformat()
+
+
+def _short_time(value: datetime | None, offset_minutes: int | None) -> str:
+    """``2026-03-07 08:01 +07:00``: minutes and the page's own offset, for tables."""
+    iso = _iso(value, offset_minutes)
+    return f"{iso[:10]} {iso[11:16]} {iso[19:] if len(iso) > 19 else ''}".strip() if iso else ""
+
+
+def article_dict(article: Article, photos: list[Any] | None = None) -> dict[str, Any]:
+    """An article row as JSON-ready data (times in the page's own UTC offset)."""
+    off = article.tz_offset_minutes
+    data: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "site": article.site,
+        "language": article.language,
+        "category": article.category,
+        "title": article.title,
+        "place": article.place,
+        "lead": article.lead,
+        "authors": article.authors,
+        "byline": article.byline,
+        "attribution": article.attribution,
+        "published": _iso(article.published, off),
+        "updated": _iso(article.updated, off),
+        "tags": article.tags,
+        "source_id": article.source_id,
+        "duplicate_of": article.duplicate_of,
+        "group_id": article.group_id,
+        "revision": article.revision,
+        "fetched_at": _iso(article.fetched_at),
+    }
+    if photos is not None:
+        data["body"] = article.body
+        data["related"] = article.related
+        data["photos"] = [
+            {
+                "position": p.position,
+                "src": p.src,
+                "alternatives": p.alternatives,
+                "alt": p.alt,
+                "caption": p.caption,
+                "credit": p.credit,
+                "width": p.width,
+                "height": p.height,
+            }
+            for p in photos
+        ]
+    return data
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _outcome_line(url: str, outcome: str, article_id: int | None, error: str | None,
+                  duplicate_of: int | None = None) -> str:
+    style = OUTCOME_STYLE.get(outcome, "red")
+    label = outcome if outcome in OUTCOME_STYLE else f"failed ({outcome})"
+    parts = [f"[{style}]{label:<10}[/]"]
+    parts.append(f"#{article_id}" if article_id is not None else "-")
+    parts.append(url)
+    if duplicate_of:
+        parts.append(f"(copy of #{duplicate_of})")
+    if error and outcome not in OUTCOME_STYLE:
+        parts.append(f"— {error}")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- ingest / enqueue
+
+
+@app.command()
+def ingest(
+    urls: Annotated[list[str], typer.Argument(help="Article URLs to fetch and store.", show_default=False)],
+    source_id: Annotated[int | None, typer.Option(help="Source id to attribute the articles to.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
+) -> None:
+    """Fetch, extract and store URLs now, in this process (no broker needed)."""
+    from worker.pipeline import PipelineContext
+    from worker.pipeline import ingest as run_ingest
+
+    settings = _settings()
+    _valid_urls(urls)
+    engine = prepare_database(settings)
+    ctx = PipelineContext(settings, engine=engine)
+    results = []
+    try:
+        for url in urls:
+            result = run_ingest(url, ctx=ctx, source_id=source_id)
+            results.append(result)
+            if not as_json:
+                out.print(_outcome_line(url, result.outcome.value, result.article_id, result.error,
+                                        result.duplicate_of))
+    finally:
+        ctx.close()
+    if as_json:
+        _print_json([r.to_dict() for r in results])
+    if not all(r.ok for r in results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def enqueue(
+    urls: Annotated[list[str], typer.Argument(help="Article URLs to send to the workers.", show_default=False)],
+    source_id: Annotated[int | None, typer.Option(help="Source id to attribute the articles to.")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for the workers and show each outcome.")] = False,
+    timeout: Annotated[float, typer.Option(help="With --wait: give up after this many seconds.")] = 300.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the task ids / outcomes as JSON.")] = False,
+) -> None:
+    """Send `ingest_url` tasks through the broker (workers do the work)."""
+    from worker.tasks import ingest_url
+
+    settings = _settings()
+    _valid_urls(urls)
+    engine = prepare_database(settings) if wait else None
+    check_broker(settings)
+    sent: list[tuple[str, str]] = []
+    try:
+        for url in urls:
+            res = ingest_url.apply_async(
+                (url,), {"source_id": source_id}, retry=True,
+                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
+            )
+            sent.append((url, res.id))
+    except Exception as exc:  # kombu raises OperationalError and friends
+        fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
+    if not wait:
+        if as_json:
+            _print_json([{"url": u, "task_id": t} for u, t in sent])
+        else:
+            for url, task_id in sent:
+                out.print(f"queued {task_id} {url}")
+        return
+    assert engine is not None
+    outcomes = _wait_for(engine, sent, timeout=timeout, quiet=as_json)
+    engine.dispose()
+    if as_json:
+        _print_json(outcomes)
+    failed = [o for o in outcomes if o["outcome"] not in OUTCOME_STYLE]
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _wait_for(engine: Any, sent: list[tuple[str, str]], *, timeout: float, quiet: bool) -> list[dict[str, Any]]:
+    """Poll fetch_attempt (the record of what happened) until every task has a final attempt."""
+    pending = dict((task_id, url) for url, task_id in sent)
+    done: dict[str, dict[str, Any]] = {}
+    deadline = time.monotonic() + timeout
+    progress = Progress(TextColumn("waiting for workers"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, disable=quiet, transient=False)
+    with progress:
+        bar = progress.add_task("ingest", total=len(sent))
+        while pending and time.monotonic() < deadline:
+            with transaction(engine) as session:
+                for task_id in list(pending):
+                    attempts = repo.fetch_attempts_for(session, task_id=task_id)
+                    final = [a for a in attempts if a.final]
+                    if not final:
+                        continue
+                    a = final[-1]
+                    url = pending.pop(task_id)
+                    done[task_id] = {"url": url, "task_id": task_id, "outcome": a.outcome,
+                                     "article_id": a.article_id, "error": a.error}
+                    progress.advance(bar)
+                    if not quiet:
+                        progress.console.print(_outcome_line(url, a.outcome, a.article_id, a.error))
+            if pending:
+                time.sleep(0.25)
+    for task_id, url in pending.items():
+        done[task_id] = {"url": url, "task_id": task_id, "outcome": "timeout_waiting", "article_id": None,
+                         "error": f"no final outcome within {timeout:g} s (is a worker running?)"}
+        if not quiet:
+            err.print(_outcome_line(url, "timeout_waiting", None, done[task_id]["error"]))
+    return [done[t] for _, t in sent]
+
+
+# --------------------------------------------------------------------------- read
+
+
+@app.command()
+def articles(
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many articles, newest first.")] = 20,
+    site: Annotated[str | None, typer.Option(help="Only articles of this site (e.g. vnexpress.net).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    engine = prepare_database(_settings())
+    with transaction(engine) as session:
+        rows = repo.list_articles(session, limit=limit, site=site)
+        counts = repo.photo_counts(session, article_ids=[r.id for r in rows if r.id is not None])
+    engine.dispose()
+    if as_json:
+        data = []
+        for r in rows:
+            d = article_dict(r)
+            d["photos"], d["captioned_photos"] = counts.get(r.id or 0, (0, 0))
+            data.append(d)
+        _print_json(data)
+        return
+    out.print(articles_table(rows, counts))
+
+
+def articles_table(rows: list[Article], counts: dict[int, tuple[int, int]], title: str = "Articles") -> Table:
+    table = Table(title=title, show_lines=False)
+    table.add_column("id", justify="right")
+    table.add_column("site")
+    table.add_column("title", overflow="fold", max_width=60)
+    table.add_column("published")
+    table.add_column("photos", justify="right")
+    table.add_column("captions", justify="right")
+    for r in rows:
+        n, captioned = counts.get(r.id or 0, (0, 0))
+        table.add_row(str(r.id), r.site or "", r.title or "", _short_time(r.published, r.tz_offset_minutes),
+                      str(n), str(captioned))
+    return table
+
+
+@app.command()
+def show(
+    article_id: Annotated[int, typer.Argument(help="The article id.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show one article with its photos, captions and credits."""
+    engine = prepare_database(_settings())
+    with transaction(engine) as session:
+        row = repo.get_article(session, article_id=article_id)
+        photos = repo.photos_for(session, article_id=article_id) if row else []
+    engine.dispose()
+    if row is None:
+        fail(f"no article with id {article_id}", EXIT_NOT_FOUND)
+    data = article_dict(row, photos)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]{row.title}[/]")
+    out.print(f"#{row.id} · {row.site} · {data['published'] or 'no date'} · {', '.join(row.authors) or '-'}")
+    out.print(f"[dim]{row.canonical_url}[/]")
+    if row.category:
+        out.print("category: " + " › ".join(row.category))
+    if row.lead:
+        out.print(f"\n[italic]{row.lead}[/]")
+    out.print("")
+    out.print(row.body)
+    for p in photos:
+        out.print(f"\n[bold]photo {p.position}[/] {p.src}")
+        out.print(f"  caption: {p.caption or '-'}")
+        out.print(f"  credit:  {p.credit or '-'}")
+
+
+# --------------------------------------------------------------------------- service
+
+
+def _celery_argv(settings: Settings, *, concurrency: int | None, loglevel: str, queues: str | None,
+                 beat: bool) -> list[str]:
+    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or settings.worker_concurrency}"]
+    argv.append(f"--queues={queues or 'ingest,discover'}")
+    if settings.broker_is_redis:
+        argv.append("--task-events")  # for Flower and `newsingest status`
+    else:
+        # Virtual transports without fanout exchanges: no broadcast features.
+        argv += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+    if beat:
+        argv += ["--beat", "--schedule=newsingest-beat-schedule"]
+    return argv
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option("-c", "--concurrency", help="Worker processes.")] = None,
+    queues: Annotated[str | None, typer.Option("-Q", "--queues", help="Comma-separated queues.")] = None,
+    loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO",
+) -> None:
+    """Run a Celery worker (consumes the ingest and discover queues)."""
+    from worker.celery_app import app as celery
+
+    settings = _settings()
+    prepare_database(settings).dispose()
+    check_broker(settings)
+    celery.worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=queues,
+                                    beat=False))
+
+
+@app.command()
+def beat(loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO") -> None:
+    """Run the beat scheduler (exactly one per deployment)."""
+    from worker.celery_app import app as celery
+
+    settings = _settings()
+    check_broker(settings)
+    celery.start(["beat", f"--loglevel={loglevel}", "--schedule=newsingest-beat-schedule"])
+
+
+@app.command()
+def run(
+    concurrency: Annotated[int | None, typer.Option("-c", "--concurrency", help="Worker processes.")] = None,
+    loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO",
+) -> None:
+    """Run the whole service in one process tree: worker + beat (the embedded default: SQLite, no Redis)."""
+    from worker.celery_app import app as celery
+
+    settings = _settings()
+    prepare_database(settings).dispose()
+    check_broker(settings)
+    out.print(f"newsingest: database {redact_url(settings.database_url)}, broker {redact_url(settings.broker_url)}")
+    celery.worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=None,
+                                    beat=True))
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the local demo site (0: any free port).")] = 8765,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stored articles as JSON.")] = False,
+) -> None:
+    """Serve bundled real news pages on 127.0.0.1, ingest them end to end, print what was stored."""
+    from scheduler.demo import run_demo
+    from worker.pipeline import PipelineContext
+
+    settings = _settings()
+    engine = prepare_database(settings)
+    ctx = PipelineContext(settings, engine=engine)
+    try:
+        if not as_json:
+            out.print(f"newsingest demo: database {redact_url(settings.database_url)}")
+        run = run_demo(ctx, port=port)
+        if not as_json:
+            out.print(f"served {len(run.results)} saved pages at {run.site_url}")
+            for r in run.results:
+                out.print(_outcome_line(r.url, r.outcome.value, r.article_id, r.error, r.duplicate_of))
+        ids = [r.article_id for r in run.results if r.article_id is not None]
+        with transaction(engine) as session:
+            rows = [a for a in (repo.get_article(session, article_id=i) for i in ids) if a is not None]
+            counts = repo.photo_counts(session, article_ids=ids)
+            photos = {i: repo.photos_for(session, article_id=i) for i in ids} if as_json else {}
+    finally:
+        ctx.close()
+    if as_json:
+        _print_json([article_dict(r, photos.get(r.id or 0, [])) for r in rows])
+    else:
+        out.print(articles_table(rows, counts, title=f"Stored articles ({len(rows)})"))
+    if not all(r.ok for r in run.results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+# --------------------------------------------------------------------------- db
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Create or migrate the database schema (Alembic)."""
+    from storage import migrate
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    engine.dispose()
+    migrate.upgrade(settings.database_url, revision)
+    out.print(f"database {redact_url(settings.database_url)} at revision {migrate.current(settings.database_url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database."""
+    from storage import migrate
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    engine.dispose()
+    out.print(f"{migrate.current(settings.database_url) or 'none'} (code head {migrate.head()})")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+@contextmanager
+def _errors_as_lines() -> Iterator[None]:
+    try:
+        yield
+    except CLIError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise SystemExit(exc.code) from None
+    except DatabaseUnavailable as exc:
+        err.print(f"[red]error:[/] {exc} (check NEWSINGEST_DATABASE_URL and that the server runs)")
+        raise SystemExit(EXIT_UNAVAILABLE) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    command: Callable[..., Any] = typer.main.get_command(app)
+    with _errors_as_lines():
+        command.main(args=argv, prog_name="newsingest", standalone_mode=True)
+
+
+if __name__ == "__main__":
+    main()
+
+

@@ -1,0 +1,257 @@
+"""Unit tests: credits, dates, bylines, image URL choice, bad inputs, list pages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _fixtures import LIST_URLS, read_html
+
+from worker.extract import extract_article
+from worker.extract.dates import parse_iso, parse_visible
+from worker.extract.photos import image_urls
+from worker.extract.text import normalize_text, parse_byline, split_credit
+
+VN = timezone(timedelta(hours=7))
+
+# ---------------------------------------------------------------- credits
+
+
+@pytest.mark.parametrize(
+    ("raw", "caption", "credit"),
+    [
+        ("Một dự án của FLC. Ảnh: Hồng Khanh", "Một dự án của FLC.", "Hồng Khanh"),
+        ("Theo cửa hàng hoa, một bó hoa hồng - Ảnh: H.Y.T.", "Theo cửa hàng hoa, một bó hoa hồng", "H.Y.T."),
+        ("Ông Hồ Đức Phớc, Bộ trưởng Tài chính. Ảnh: Hoàng Phong", "Ông Hồ Đức Phớc, Bộ trưởng Tài chính.",
+         "Hoàng Phong"),
+        ("Người dân xếp hàng (Ảnh: TTXVN)", "Người dân xếp hàng", "TTXVN"),
+        ("Tàu dầu gần cảng Nakhodka. Photo: Reuters", "Tàu dầu gần cảng Nakhodka.", "Reuters"),
+        ("Der Hafen von Hamburg. Foto: dpa", "Der Hafen von Hamburg.", "dpa"),
+        ("Biểu đồ giá vàng. Nguồn: SJC", "Biểu đồ giá vàng.", "SJC"),
+        ("Ảnh minh hoạ.", "Ảnh minh hoạ.", None),
+        ("Chuyên gia về thuế (Ảnh minh hoạ)", "Chuyên gia về thuế (Ảnh minh hoạ)", None),
+        ("Diễn biến cổ phiếu AAT trong giai đoạn 2021 - 2023", "Diễn biến cổ phiếu AAT trong giai đoạn 2021 - 2023",
+         None),
+        ("Ảnh: Reuters", None, "Reuters"),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_split_credit(raw: str | None, caption: str | None, credit: str | None) -> None:
+    assert split_credit(raw) == (caption, credit)
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thứ Bảy, 26/01/2019 19:26", datetime(2019, 1, 26, 19, 26, tzinfo=VN)),
+        ("12/3/2024 08:00 GMT+7", datetime(2024, 3, 12, 8, 0, tzinfo=VN)),
+        ("07/03/2026 08:52 (GMT+07:00)", datetime(2026, 3, 7, 8, 52, tzinfo=VN)),
+        ("07-03-2026 - 00:01 AM", datetime(2026, 3, 7, 0, 1, tzinfo=VN)),
+        ("07-03-2026 - 02:15 PM", datetime(2026, 3, 7, 14, 15, tzinfo=VN)),
+        ("07/03/2026 - 08:07", datetime(2026, 3, 7, 8, 7, tzinfo=VN)),
+        ("08:47 ngày 07/03/2026", datetime(2026, 3, 7, 8, 47, tzinfo=VN)),
+        ("Cập nhật: 1/2/2025", datetime(2025, 2, 1, 0, 0, tzinfo=VN)),
+        ("không có ngày", None),
+    ],
+)
+def test_parse_visible(text: str, expected: datetime | None) -> None:
+    got = parse_visible(text)
+    assert got == expected
+    if got is not None:
+        assert got.utcoffset() == timedelta(hours=7)
+
+
+def test_parse_visible_dateparser_fallback() -> None:
+    got = parse_visible("2 tháng 11 năm 2023")
+    assert got is not None and (got.year, got.month, got.day) == (2023, 11, 2)
+    assert got.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2026-03-07T08:52:11.000 +07:00", "2026-03-07T08:52:11+07:00"),
+        ("2026-03-07T00:01:00", "2026-03-07T00:01:00+07:00"),
+        ("2026-03-07 08:07", "2026-03-07T08:07:00+07:00"),
+        ("2023-11-02T12:20:45Z", "2023-11-02T12:20:45+00:00"),
+        ("2023-11-02T19:20:45+0700", "2023-11-02T19:20:45+07:00"),
+    ],
+)
+def test_parse_iso(text: str, iso: str) -> None:
+    got = parse_iso(text)
+    assert got is not None and got.isoformat() == iso
+
+
+def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
+    assert parse_iso("2026-03-07T00:01:00", None).tzinfo is None
+
+
+# ---------------------------------------------------------------- bylines
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "attribution"),
+    [
+        ("NHẬT XUÂN - NGHI VŨ", ["NHẬT XUÂN", "NGHI VŨ"], None),
+        ("NHẬT XUÂN;NGHI VŨ", ["NHẬT XUÂN", "NGHI VŨ"], None),
+        ("Hà Thu (tổng hợp)", ["Hà Thu"], None),
+        ("Theo TTXVN", [], "TTXVN"),
+        ("Theo Hồ Hương", ["Hồ Hương"], None),
+        ("Minh Anh (theo Reuters)", ["Minh Anh"], "Reuters"),
+        ("Anh Minh", ["Anh Minh"], None),
+        ("Thu Hà và Minh Khôi", ["Thu Hà", "Minh Khôi"], None),
+        ("", [], None),
+    ],
+)
+def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:
+    assert parse_byline(byline) == (authors, attribution)
+
+
+def test_normalize_text() -> None:
+    assert normalize_text(" a\xa0\xa0b\ufeff c\n\td ") == "a b c d"
+    assert normalize_text("Hoa\u0300") == "Hoà"  # NFC
+
+
+# ---------------------------------------------------------------- lazy images / srcset
+
+
+def _img(html: str) -> tuple[str | None, list[str]]:
+    soup = BeautifulSoup(html, "lxml")
+    return image_urls(soup.find("img"), "https://example.vn/a/b.html")
+
+
+def test_lazy_data_original_beats_placeholder() -> None:
+    src, alts = _img('<img src="data:image/gif;base64,R0lGOD" data-original="//cdn.vn/x.jpg?w=0&amp;s=1">')
+    assert src == "https://cdn.vn/x.jpg?w=0&s=1"
+    assert alts == []
+
+
+def test_data_src_and_thumb_src() -> None:
+    src, alts = _img('<img src="https://cdn.vn/thumb_w/730/x.jpg" data-original="https://cdn.vn/x.jpg">')
+    assert src == "https://cdn.vn/x.jpg"
+    assert alts == ["https://cdn.vn/thumb_w/730/x.jpg"]
+
+
+def test_srcset_largest_wins_without_lazy_attribute() -> None:
+    src, alts = _img('<img src="/s.jpg" srcset="/m.jpg 640w, /l.jpg 1280w, /s.jpg 320w">')
+    assert src == "https://example.vn/l.jpg"
+    assert alts == ["https://example.vn/m.jpg", "https://example.vn/s.jpg"]
+
+
+def test_picture_source_data_srcset() -> None:
+    src, alts = _img(
+        '<picture><source data-srcset="https://c.vn/a.jpg?w=680 1x, https://c.vn/a.jpg?w=1360 2x">'
+        '<img src="data:image/gif;base64,R0l" data-src="https://c.vn/a.jpg?w=680"></picture>'
+    )
+    assert src == "https://c.vn/a.jpg?w=680"
+    assert alts == ["https://c.vn/a.jpg?w=1360"]
+
+
+def test_relative_url_is_joined() -> None:
+    src, _ = _img('<img src="../img/p.jpg">')
+    assert src == "https://example.vn/img/p.jpg"
+
+
+def test_figure_photo_caption_credit_and_exclusions() -> None:
+    body = "".join(f"<p>Đoạn văn thứ {i} của bài viết, đủ dài để được tính là nội dung chính của trang.</p>"
+                   for i in range(6))
+    html = (
+        '<html lang="vi"><head><meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2026-03-07T08:00:00+07:00"></head><body>'
+        '<h1>Tiêu đề bài viết thử nghiệm</h1><div class="detail-content">'
+        f'{body}<figure><img src="https://c.vn/p.jpg" width="800"><figcaption>Cảnh sáng sớm - Ảnh: '
+        '<em>Minh Tú</em></figcaption></figure>'
+        '<img class="avatar" src="https://c.vn/avatar.jpg"><img src="https://c.vn/icon.png" width="16">'
+        f'{body}</div></body></html>'
+    )
+    a = extract_article(html, "https://example.vn/bai-viet.html")
+    assert a.is_article, a.reason
+    assert [(p.src, p.caption, p.credit, p.position) for p in a.photos] == [
+        ("https://c.vn/p.jpg", "Cảnh sáng sớm", "Minh Tú", 6)
+    ]
+    assert "Cảnh sáng sớm" not in a.body
+
+
+# ---------------------------------------------------------------- bad inputs
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        b"",
+        "   \n  ",
+        os.urandom(4096),
+        b"\x00\x01\x02\xff\xfe" * 1000,
+        "<html><body><p>ngắn</p></body></html>",
+        "<<<<>>>><div><p><p></div></table></html>",
+        "plain text without any markup at all",
+        "x" * (2 * 1024 * 1024),
+        ("<div>" + "a" * 50 + "<p>") * 40_000,
+    ],
+    ids=["empty-str", "empty-bytes", "whitespace", "random-bytes", "binary-bytes", "short", "broken-tags",
+         "plain-text", "2MB-garbage", "2MB-nested-tags"],
+)
+def test_bad_input_never_raises(data: str | bytes) -> None:
+    a = extract_article(data, "https://example.vn/x.html")
+    assert a.is_article is False
+    assert a.reason
+
+
+def _vn_page() -> str:
+    paras = "".join(
+        f"<p>Đoạn {i}: Chính phủ ban hành nghị định mới về thuế, hộ kinh doanh phải kê khai đầy đủ doanh thu.</p>"
+        for i in range(8)
+    )
+    return (
+        '<html lang="vi"><head><meta charset="windows-1252"><meta property="og:type" content="article">'
+        "</head><body><h1>Nghị định mới về thuế hộ kinh doanh</h1>"
+        f'<div class="detail-content">{paras}</div></body></html>'
+    )
+
+
+def test_utf8_bytes_misdeclared_as_windows_1252() -> None:
+    a = extract_article(_vn_page().encode("utf-8"), "https://example.vn/x.html")
+    assert a.title == "Nghị định mới về thuế hộ kinh doanh"
+    assert "hộ kinh doanh phải kê khai" in a.body
+
+
+def test_cp1258_bytes_declared_utf8_do_not_raise() -> None:
+    page = _vn_page().replace("windows-1252", "utf-8")
+    data = page.encode("cp1258", errors="replace")
+    a = extract_article(data, "https://example.vn/x.html")
+    assert isinstance(a.is_article, bool)
+    assert "\ufffd" not in (a.title or "") or a.title
+
+
+def test_cp1258_garbage_short_page_is_not_article() -> None:
+    data = '<html><head><meta charset="utf-8"></head><body><p>Xin chào Việt Nam</p></body></html>'.encode(
+        "cp1258", errors="replace")
+    a = extract_article(data, "https://example.vn/x.html")
+    assert a.is_article is False and a.reason
+
+
+def test_bom_utf8_bytes() -> None:
+    a = extract_article(b"\xef\xbb\xbf" + _vn_page().encode("utf-8"), "https://example.vn/x.html")
+    assert a.title == "Nghị định mới về thuế hộ kinh doanh"
+
+
+# ---------------------------------------------------------------- list pages
+
+
+@pytest.mark.parametrize("name", ["vnexpress_list", "tuoitre_list", "dantri_list", "baochinhphu_list"])
+def test_list_page_is_not_article(name: str) -> None:
+    a = extract_article(read_html(name).encode("utf-8"), LIST_URLS[name])
+    assert a.is_article is False
+    assert a.reason

@@ -1,0 +1,86 @@
+"""The real `newsingest` command: help, errors as one line with an exit code, listing and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.services import newsingest, service_env
+
+COMMANDS = [[], ["ingest"], ["enqueue"], ["articles"], ["show"], ["worker"], ["beat"], ["run"], ["demo"],
+            ["db"], ["db", "upgrade"], ["db", "current"]]
+
+
+@pytest.fixture
+def env(tmp_path):
+    return service_env(f"sqlite:///{tmp_path / 'db.sqlite'}", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_every_command_has_help(cmd, env, tmp_path):
+    proc = newsingest(*cmd, "--help", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage" in proc.stdout
+
+
+def _one_line_error(proc) -> str:
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_malformed_url_is_refused(env, tmp_path):
+    proc = newsingest("ingest", "htp:/not-a-url", env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "not an http(s) URL" in _one_line_error(proc)
+
+
+def test_unreachable_broker_names_url_and_how_to_start_redis(tmp_path):
+    env = service_env(f"sqlite:///{tmp_path / 'db.sqlite'}", "redis://127.0.0.1:1/0")
+    proc = newsingest("enqueue", "https://vnexpress.net/a-1.html", env=env, cwd=tmp_path)
+    assert proc.returncode == 3
+    line = _one_line_error(proc)
+    assert "redis://127.0.0.1:1/0" in line and "start Redis" in line
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    env = service_env("postgresql+psycopg://postgres:secret@127.0.0.1:1/nothing", "redis://127.0.0.1:1/0")
+    proc = newsingest("articles", env=env, cwd=tmp_path)
+    assert proc.returncode == 3
+    line = _one_line_error(proc)
+    assert "database unavailable" in line and "secret" not in line
+
+
+def test_unknown_article_id(env, tmp_path):
+    proc = newsingest("show", "999", env=env, cwd=tmp_path)
+    assert proc.returncode == 4
+    assert "no article with id 999" in _one_line_error(proc)
+
+
+def test_bad_option_value_is_a_usage_error(env, tmp_path):
+    proc = newsingest("articles", "--limit", "zero", env=env, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_demo_stores_bundled_pages_then_lists_and_shows_them(env, tmp_path):
+    proc = newsingest("demo", "--port", "0", "--json", env=env, cwd=tmp_path, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    stored = json.loads(proc.stdout)
+    assert len(stored) >= 10
+    assert sum(1 for a in stored if a["photos"]) >= 8
+    assert sum(1 for a in stored for p in a["photos"] if p["caption"]) >= 12
+    assert sum(1 for a in stored if a["published"] and a["published"].endswith("+07:00")) >= 8
+
+    listing = newsingest("articles", "--limit", "50", "--json", env=env, cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    rows = json.loads(listing.stdout)
+    assert {r["id"] for r in rows} == {a["id"] for a in stored}
+
+    one = newsingest("show", str(stored[0]["id"]), "--json", env=env, cwd=tmp_path)
+    assert one.returncode == 0 and json.loads(one.stdout)["title"] == stored[0]["title"]
+
+    text = newsingest("demo", "--port", "0", env=env, cwd=tmp_path, timeout=240)
+    assert text.returncode == 0, text.stderr
+    assert "Stored articles" in text.stdout

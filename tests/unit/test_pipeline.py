@@ -1,0 +1,122 @@
+"""pipeline.ingest in process, on SQLite and PostgreSQL, against a real local HTTP server."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from sqlalchemy import func, select
+
+from storage import repository as repo
+from storage.db import transaction
+from storage.models import Article, ArticleEvent, FetchAttempt, Outcome
+from tests.support.httpserver import RouteServer, send
+from tests.support.pages import FIXTURES
+from worker.pipeline import PipelineContext, ingest
+from worker.settings import Settings
+
+
+def _page(name: str) -> str:
+    return gzip.decompress((FIXTURES / "vietnamese" / f"{name}.html.gz").read_bytes()).decode("utf-8")
+
+
+TUOITRE = _page("tuoitre_article")
+TUOITRE_URL = "https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"
+LIST_PAGE = _page("tuoitre_list")
+
+
+@pytest.fixture
+def bodies():
+    return {
+        "/a.htm": TUOITRE,
+        "/copy-elsewhere.htm": TUOITRE,
+        "/list": LIST_PAGE,
+    }
+
+
+@pytest.fixture
+def server(bodies):
+    routes = {path: (lambda h, p=path: send(h, 200, bodies[p].encode("utf-8"))) for path in
+              ["/a.htm", "/copy-elsewhere.htm", "/list", "/alias.htm"]}
+    with RouteServer(routes) as s:
+        yield s
+
+
+@pytest.fixture
+def ctx(db_url, engine):
+    c = PipelineContext(Settings(database_url=db_url), engine=engine)
+    yield c
+    c.fetcher.close()
+
+
+def _count(engine, model) -> int:
+    with transaction(engine) as s:
+        return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def _events(engine) -> list[str]:
+    with transaction(engine) as s:
+        return [e.kind for e in s.execute(select(ArticleEvent).order_by(ArticleEvent.id)).scalars()]
+
+
+def test_store_then_duplicate_then_update(ctx, engine, server, bodies):
+    url = server.url("/a.htm")
+    first = ingest(url, ctx=ctx)
+    assert first.outcome == Outcome.stored and first.article_id
+    with transaction(engine) as s:
+        row = repo.get_article(s, article_id=first.article_id)
+        photos = repo.photos_for(s, article_id=first.article_id)
+    assert row.title == "Chiến sự đẩy giá hoa nhập khẩu dịp 8-3 tăng mạnh"
+    assert row.published is not None and row.tz_offset_minutes == 420
+    assert [p.position for p in photos] == list(range(len(photos))) and len(photos) >= 2
+    assert _events(engine) == ["created"]
+
+    again = ingest(url + "?utm_source=x#top", ctx=ctx)
+    assert (again.outcome, again.article_id) == (Outcome.duplicate, first.article_id)
+    assert _events(engine) == ["created"]
+
+    bodies["/a.htm"] = TUOITRE.replace("Xung đột ở khu vực Trung Đông", "Xung đột kéo dài ở Trung Đông")
+    changed = ingest(url, ctx=ctx)
+    assert (changed.outcome, changed.article_id) == (Outcome.updated, first.article_id)
+    with transaction(engine) as s:
+        assert repo.get_article(s, article_id=first.article_id).revision == 2
+    assert _events(engine) == ["created", "updated"]
+    assert _count(engine, Article) == 1
+    assert _count(engine, FetchAttempt) == 3
+
+
+def test_rel_canonical_joins_two_urls(ctx, engine, server, bodies):
+    canonical = server.url("/a.htm")
+    # The page declares the local URL as its canonical (link rel=canonical, og:url, JSON-LD).
+    html = TUOITRE.replace(TUOITRE_URL, canonical)
+    assert html.count(canonical) >= 2
+    bodies["/a.htm"] = html
+    bodies["/alias.htm"] = html
+    a = ingest(server.url("/alias.htm"), ctx=ctx)
+    b = ingest(canonical, ctx=ctx)
+    assert a.outcome == Outcome.stored and b.outcome == Outcome.duplicate
+    assert a.article_id == b.article_id and _count(engine, Article) == 1
+
+
+def test_same_content_elsewhere_is_a_linked_copy(ctx, engine, server):
+    original = ingest(server.url("/a.htm"), ctx=ctx)
+    copy = ingest(server.url("/copy-elsewhere.htm"), ctx=ctx)
+    assert copy.outcome == Outcome.copy and copy.duplicate_of == original.article_id
+    assert copy.article_id != original.article_id
+    with transaction(engine) as s:
+        row = repo.get_article(s, article_id=copy.article_id)
+        assert row.duplicate_of == original.article_id and row.group_id == original.article_id
+    assert _events(engine) == ["created", "duplicate"]
+
+
+def test_failures_are_recorded_and_store_nothing(ctx, engine, server):
+    missing = ingest(server.url("/nope"), ctx=ctx)
+    listing = ingest(server.url("/list"), ctx=ctx)
+    bad = ingest("htp:/broken", ctx=ctx)
+    assert missing.outcome == Outcome.not_found and missing.http_status == 404 and not missing.retryable
+    assert listing.outcome == Outcome.not_article and "not an article" in listing.error
+    assert bad.outcome == Outcome.invalid_url
+    assert _count(engine, Article) == 0
+    with transaction(engine) as s:
+        outcomes = sorted(a.outcome for a in s.execute(select(FetchAttempt)).scalars())
+    assert outcomes == sorted(["not_found", "not_article", "invalid_url"])

@@ -1,0 +1,80 @@
+"""The Celery app. Its configuration is read from :mod:`worker.settings` lazily, the first time
+the app needs it, so importing this module connects to nothing and reads no environment.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from celery import Celery
+from kombu import Queue as KombuQueue
+
+from worker.settings import Settings, get_settings
+
+
+class Queue(StrEnum):
+    """The queues. Discovery is split from ingestion so a slow crawl never starves fetching."""
+
+    ingest = "ingest"
+    discover = "discover"
+
+
+#: Stable, explicit task names: the wire contract between producers and workers.
+class TaskName(StrEnum):
+    ingest_url = "newsingest.ingest_url"
+    discover_source = "newsingest.discover_source"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """The Celery configuration for ``settings`` (see ARCHITECTURE.md, "settled choices")."""
+    conf: dict[str, Any] = {
+        "broker_url": settings.broker_url,
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "event_serializer": "json",
+        "task_ignore_result": True,
+        "result_backend": None,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
+        "task_default_queue": Queue.ingest.value,
+        "task_queues": [KombuQueue(q.value, routing_key=q.value) for q in Queue],
+        "task_routes": {
+            TaskName.ingest_url.value: {"queue": Queue.ingest.value},
+            TaskName.discover_source.value: {"queue": Queue.discover.value},
+        },
+        "worker_hijack_root_logger": False,
+        "worker_max_tasks_per_child": 1000,
+        "task_send_sent_event": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "beat_schedule": {},
+    }
+    if settings.broker_is_redis:
+        # Hard time limit stays far below the visibility timeout: an unacked task is only
+        # redelivered once its worker is really gone.
+        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+    elif settings.broker_url.startswith(("sqla+", "sqlalchemy+")):
+        # These options go to sqlalchemy.create_engine: wait for SQLite's write lock, don't fail.
+        conf["broker_transport_options"] = {"connect_args": {"timeout": 30}}
+        conf["broker_pool_limit"] = 1
+    return conf
+
+
+def create_app(settings: Settings | None = None) -> Celery:
+    """A configured Celery app; with no settings, they are read when first needed."""
+    celery = Celery("newsingest", include=["worker.tasks"])
+    if settings is not None:
+        celery.conf.update(celery_config(settings))
+    else:
+        celery.add_defaults(lambda: celery_config(get_settings()))
+    return celery
+
+
+#: The app ``celery -A worker.celery_app`` finds. Creating it opens no connection.
+app = create_app()

@@ -1,0 +1,342 @@
+"""``extract_article``: decode, parse once, run the stages, merge, build the :class:`Article`.
+
+Stage order (earlier wins per field, later stages fill gaps):
+  1. structured data (JSON-LD, OpenGraph, meta)            -> :mod:`structured`
+  2. site profile selectors                                 -> :mod:`profiles` / :mod:`selectors`
+  3. generic content finder (title/lead/body/byline/date)   -> :mod:`content`
+Title and lead are the exception: the visible on-page heading/sapo wins when it agrees with the
+structured value (structured titles are often SEO variants; descriptions are often truncated).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from worker.extract.article import Article
+from worker.extract.charset import decode_html
+from worker.extract.content import body_html, decide_is_article, find_body_container, walk_body
+from worker.extract.dates import VN_TZ, find_visible_date, parse_iso, parse_visible
+from worker.extract.dom import TagIndex, node_text
+from worker.extract.profiles import SiteProfile, profile_for
+from worker.extract.selectors import (
+    BREADCRUMB_SELECTORS,
+    BYLINE_SELECTORS,
+    DATE_SELECTORS,
+    HOME_CRUMBS,
+    LEAD_SELECTORS,
+    SOURCE_SELECTORS,
+    TITLE_SELECTORS,
+)
+from worker.extract.structured import Structured, extract_structured
+from worker.extract.text import extract_place, normalize_text, parse_byline
+
+log = logging.getLogger(__name__)
+
+MAX_HTML_CHARS = 8_000_000
+# scripts (except JSON-LD), styles, <noscript> and inline SVG are dropped before parsing: they are most
+# of the bytes of a news page and nothing reads them; this halves BeautifulSoup's parse time
+_PRESTRIP_RE = re.compile(
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
+    r"|<svg\b.*?</svg\s*>|<noscript\b[^>]*>.*?</noscript\s*>",
+    re.S | re.I,
+)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20_000]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return bad / len(sample) > 0.05
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _tokens(s: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", s.casefold()) if len(w) > 1}
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def _common_ancestor(a: Tag | None, b: Tag | None) -> Tag | None:
+    if a is None or b is None:
+        return (a or b).parent if (a or b) is not None else None  # type: ignore[union-attr]
+    a_parents = [a, *a.parents]
+    ids = {id(p) for p in a_parents}
+    for p in [b, *b.parents]:
+        if id(p) in ids:
+            return p if isinstance(p, Tag) else None
+    return None
+
+
+def _default_tz(host: str, soup: BeautifulSoup, profile: SiteProfile | None) -> tzinfo | None:
+    if host.endswith(".vn") or profile is not None:
+        return VN_TZ
+    html_el = soup.find("html")
+    lang = html_el.get("lang") if isinstance(html_el, Tag) else None
+    if isinstance(lang, str) and lang.lower().startswith("vi"):
+        return VN_TZ
+    return None
+
+
+# ----------------------------------------------------------------------------- field finders
+
+
+def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None) -> tuple[str | None, Tag | None]:
+    ref = st.title or st.og_title
+    selectors = (prof.title if prof else ()) + TITLE_SELECTORS
+    first: tuple[str, Tag] | None = None
+    for el in idx.select_all(selectors, None, limit=3):
+        text = node_text(el)
+        if not text or len(text) > 300:
+            continue
+        if ref is None:
+            return text, el
+        if similarity(text, ref) >= 0.5 or (st.og_title and similarity(text, st.og_title) >= 0.5):
+            return text, el
+        if first is None:
+            first = (text, el)
+    if ref:
+        return ref, None
+    if first:
+        return first
+    t = soup.find("title")
+    return (node_text(t) or None, None) if t else (None, None)
+
+
+def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el: Tag | None,
+               container: Tag | None) -> tuple[str | None, Tag | None]:
+    selectors = (prof.lead if prof else ()) + LEAD_SELECTORS
+    desc = st.description
+    for el in idx.select_all(selectors, None, limit=3):
+        if el.name == "meta":
+            continue
+        text = node_text(el)
+        if len(text) < 30 or len(text) > 1500:
+            continue
+        if desc:
+            if similarity(text, desc) >= 0.35 or desc[:40].casefold() in text.casefold():
+                return text, el
+            continue
+        return text, el
+    return desc, None
+
+
+def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
+               tz: tzinfo | None) -> datetime | None:
+    if prof and prof.date:
+        for el in idx.select_all(prof.date, None, limit=2):
+            dt = parse_iso(el.get("datetime"), tz) if el.get("datetime") else None  # type: ignore[arg-type]
+            dt = dt or parse_visible(node_text(el), tz)
+            if dt:
+                return dt
+    scope = region
+    for _ in range(3):
+        if scope is None:
+            break
+        for el in idx.select_all(DATE_SELECTORS, scope, limit=4):
+            val = el.get("datetime") or el.get("content")
+            dt = parse_iso(val, tz) if isinstance(val, str) and val else None
+            dt = dt or find_visible_date(node_text(el)[:160], tz)
+            if dt:
+                return dt
+        scope = scope.parent if isinstance(scope.parent, Tag) else None
+    return None
+
+
+def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) -> str | None:
+    if prof and prof.author:
+        for el in idx.select_all(prof.author, None, limit=2):
+            t = node_text(el)
+            if t and len(t) <= 120:
+                return t
+    if region is not None:
+        for el in idx.select_all(BYLINE_SELECTORS, region, limit=2):
+            t = node_text(el)
+            if t and len(t) <= 80:
+                return t
+    return None
+
+
+def _find_category(idx: TagIndex, st: Structured, prof: SiteProfile | None) -> list[str]:
+    if st.category:
+        return st.category
+    sels = (prof.category if prof else ())
+    crumbs: list[str] = []
+    for el in idx.select_all(sels, None, limit=10):
+        t = node_text(el)
+        if t and t.casefold() not in HOME_CRUMBS and t not in crumbs:
+            crumbs.append(t)
+    if crumbs:
+        return crumbs
+    for box in idx.select_all(BREADCRUMB_SELECTORS, None, limit=1):
+        for a in box.find_all(["a", "span"] if box.find("a") is None else "a"):
+            t = node_text(a)
+            if t and len(t) < 60 and t.casefold() not in HOME_CRUMBS and t not in crumbs:
+                crumbs.append(t)
+        if crumbs:
+            return crumbs
+    if st.section:
+        return [s for s in (normalize_text(x) for x in st.section.split(",")) if s]
+    return []
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def extract_article(html: str | bytes, url: str) -> Article:
+    """HTML (str or bytes) of one page -> :class:`Article`. Never raises on bad input."""
+    try:
+        return _extract(html, url)
+    except Exception as exc:  # the contract: bad input gives is_article=False, not an exception
+        log.warning("extraction failed for %s: %r", url, exc)
+        return Article(url=url, site=_site(url), is_article=False, reason=f"extraction error: {type(exc).__name__}")
+
+
+def _site(url: str) -> str | None:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def _is_address(host: str | None) -> bool:
+    """An IP literal or localhost names a machine, not a publisher."""
+    if not host:
+        return True
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _declared_site(soup: BeautifulSoup) -> str | None:
+    """The publisher's host from the page's own rel=canonical or og:url (for pages served from an
+    address, such as saved copies on a local server)."""
+    link = soup.find("link", attrs={"rel": "canonical"})
+    meta = soup.find("meta", attrs={"property": "og:url"})
+    for el, attr in ((link, "href"), (meta, "content")):
+        value = el.get(attr) if isinstance(el, Tag) else None
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            declared = _site(value.strip())
+            if declared and not _is_address(declared):
+                return declared
+    return None
+
+
+def _extract(raw: str | bytes, url: str) -> Article:
+    site = _site(url)
+    if raw is None or len(raw) == 0:
+        return Article(url=url, site=site, is_article=False, reason="empty document")
+    text = decode_html(bytes(raw))[0] if isinstance(raw, (bytes, bytearray)) else str(raw)
+    text = text.replace("\x00", "")
+    if _looks_binary(text):
+        return Article(url=url, site=site, is_article=False, reason="binary or undecodable content")
+    if len(text) > MAX_HTML_CHARS:
+        text = text[:MAX_HTML_CHARS]
+    if "<" not in text[:100_000]:
+        return Article(url=url, site=site, is_article=False, reason="not HTML")
+    soup = BeautifulSoup(_PRESTRIP_RE.sub(" ", text), "lxml")
+    if soup.find("body") is None and soup.find("html") is None:
+        return Article(url=url, site=site, is_article=False, reason="no HTML document")
+
+    if _is_address(site):
+        site = _declared_site(soup) or site
+    host = site or ""
+    prof = profile_for(host)
+    tz = _default_tz(host, soup, prof)
+
+    # stage 1
+    if prof and prof.hook:  # hooks may reshape the tree: run them before indexing it
+        prof.hook(soup)
+    idx = TagIndex(soup)
+    st = extract_structured(soup, tz, idx)
+
+    # stages 2+3: containers
+    container = find_body_container(idx, prof.body if prof else ())
+    title, title_el = _find_title(idx, soup, st, prof)
+    lead, lead_el = _find_lead(idx, st, prof, title_el, container)
+    region = _common_ancestor(title_el, container) if container is not None else (
+        title_el.parent if title_el is not None else None)
+
+    extra_drop: set[int] = set()
+    if prof and prof.drop and container is not None:
+        extra_drop = {id(e) for e in idx.select_all(prof.drop, container, limit=50)}
+    if lead_el is not None:
+        extra_drop.add(id(lead_el))
+    if title_el is not None:
+        extra_drop.add(id(title_el))
+
+    base = url
+    result = walk_body(container, base, lead, title, extra_drop) if container is not None else None
+    if result is None:
+        from worker.extract.content import BodyResult
+
+        result = BodyResult()
+    published = st.published or _find_date(idx, region, prof, tz)
+    updated = st.updated
+    category = _find_category(idx, st, prof)
+    is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
+                                           published is not None)
+
+    # authors / byline
+    byline = _find_byline(idx, region, prof) or result.byline
+    authors = list(st.authors)
+    attribution: str | None = None
+    if byline:
+        b_authors, attribution = parse_byline(byline)
+        if not authors:
+            authors = b_authors
+    if result.attribution_line and not attribution:
+        _, attribution = parse_byline(result.attribution_line)
+        attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,
+                                                           flags=re.I))
+    src_el = idx.select_all((prof.source if prof else ()) + SOURCE_SELECTORS, None, limit=1)
+    if src_el and not attribution:
+        raw_src = node_text(src_el[0])
+        if src_el[0].get("title") and str(src_el[0].get("title")) in raw_src:
+            raw_src = str(src_el[0].get("title"))
+        attribution = normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", raw_src, flags=re.I)) or None
+
+
+    canonical = st.canonical_url
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        site=site,
+        language=st.language,
+        is_article=is_article,
+        reason=reason,
+        category=category,
+        title=title,
+        place=extract_place(lead),
+        lead=lead,
+        body=result.body,
+        body_html=body_html(result) if result.blocks else "",
+        authors=authors,
+        byline=byline,
+        attribution=attribution,
+        published=published,
+        updated=updated,
+        tags=st.tags,
+        related=result.related,
+        photos=result.photos,
+    )

@@ -1,0 +1,100 @@
+"""Selectors and word lists as data. Generic rules first; site profiles live in :mod:`profiles`."""
+
+from __future__ import annotations
+
+import re
+
+# JSON-LD @type values that denote an article
+ARTICLE_TYPES: frozenset[str] = frozenset(
+    {
+        "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+        "scholarlyarticle", "report", "techarticle",
+    }
+)
+
+# ---- generic selectors (widely used class names / attributes, not one site's)
+TITLE_SELECTORS: tuple[str, ...] = (
+    "[data-role=title]", "[data-slot=title]", "h1[itemprop=headline]", "[itemprop=headline]",
+    "h1.detail-title", "h1.title-detail", "h1.article-title", "h1.entry-title", "h1.post-title",
+    ".title-detail", ".detail-title", ".article-title", "article h1", "h1",
+)
+LEAD_SELECTORS: tuple[str, ...] = (
+    "[data-role=sapo]", "[data-slot=sapo]", "[itemprop=description]", ".detail-sapo", ".sapo_detail",
+    ".sapo-detail", ".article-sapo", ".sapo", "[class*=sapo]", "p.description", ".article__sapo", ".lead",
+    ".article-lead", ".article__lead", ".summary", ".article-summary", ".chapeau", ".excerpt", ".standfirst",
+)
+BODY_SELECTORS: tuple[str, ...] = (
+    "[itemprop=articleBody]", "[data-role=content]", "[data-slot=content]", "article .fck_detail",
+    ".fck_detail", ".detail-content", "#content_detail_news", ".article-content", ".article-body",
+    ".article__body", ".entry-content", ".post-content", ".content-detail-body", "#maincontent",
+    ".maincontent", ".detail__content", ".singular-content", ".story-body",
+)
+BYLINE_SELECTORS: tuple[str, ...] = (
+    "[data-role=author]", "[itemprop=author] [itemprop=name]", "[rel=author]", ".author-info .name",
+    ".article-detail-author__info .name", ".author_mail", "p.author", "a.author", ".author-name",
+    ".author__name", ".byline", ".article-author", ".author", "[class*=author-name]", ".name-author",
+)
+BREADCRUMB_SELECTORS: tuple[str, ...] = (
+    "[itemtype*=BreadcrumbList]", ".breadcrumb", ".breadcrumbs", "[class*=breadcrumb]", "nav[aria-label*=readcrumb]",
+    "[data-role=breadcrumb]",
+)
+DATE_SELECTORS: tuple[str, ...] = (
+    "[data-role=publishdate]", "[itemprop=datePublished]", "time[datetime]", ".date-time", ".publish-date",
+    ".post-time", ".detail-time", ".time", ".date", "[class*=date]", "[class*=time]",
+)
+SOURCE_SELECTORS: tuple[str, ...] = (".link-source-name", ".source-name", "[data-role=source]", ".news-source")
+
+# element attribute "type" values of CMS boxes (VCCorp-style editors)
+BOILERPLATE_TYPES: frozenset[str] = frozenset(
+    {"relatednewsbox", "relatedonenews", "relatednews", "relatedbox", "listnewsbox", "sharebox", "vote",
+     "adsbox", "ads", "tinlienquan", "newsrelated"}
+)
+PHOTO_BOX_TYPES: frozenset[str] = frozenset({"photo", "photoincontentbox", "photoincontent"})
+
+DROP_TAGS: frozenset[str] = frozenset(
+    {"script", "style", "noscript", "iframe", "form", "button", "input", "select", "textarea", "nav",
+     "footer", "aside", "svg", "canvas", "template", "object", "embed", "video", "audio", "ins", "link",
+     "meta", "header"}
+)
+
+# class / id tokens that mark non-article blocks inside the body container
+NEGATIVE_TOKEN_RE = re.compile(
+    r"(?:^|[-_])(?:related|relate|relation|lienquan|tinlienquan|tin-lien-quan|xemthem|xem-them|readmore|"
+    r"read-more|share|sharing|social|socials|tags?|tag-list|keywords?|comments?|cmt|advert|advertisement|"
+    r"ads|adv|banner|sponsor|sponsored|promo|newsletter|subscribe|rating|vote|print|toolbar|breadcrumbs?|"
+    r"menu|footer|sidebar|widget|recommend|recommendation|author-box|authorbox|mostread|most-read|"
+    r"box-category|category-list|popup|modal|hidden|d-none|outbrain|taboola|zone|tinmoi|newest|latest|"
+    r"gold-price|stock|audio|player|listen|podcast|video-box|box-tin|suggest|box-news)(?:$|[-_])",
+    re.I,
+)
+POSITIVE_TOKEN_RE = re.compile(
+    r"(?:^|[-_])(?:content|detail|article|body|story|entry|post|main|fck|text|news-content|maincontent|"
+    r"singular|cmain)(?:$|[-_])",
+    re.I,
+)
+# data-* attributes announcing a widget to be filled by script ("tin_xemthem", "relate")
+WIDGET_ATTR_RE = re.compile(r"relate|xemthem|lienquan|ads|banner|comment|box", re.I)
+
+# headings that open a related/"read more" box; the box is dropped when it starts with one
+RELATED_HEADINGS: tuple[str, ...] = (
+    "tin liên quan", "xem thêm", "tham khảo thêm", "đọc thêm", "tin cùng chuyên mục", "cùng chuyên mục",
+    "tin mới", "tin khác", "bài liên quan", "có thể bạn quan tâm", "related", "read more", "see also",
+    "more on this", "tin nổi bật", "đọc nhiều", "xem nhiều",
+)
+BOILERPLATE_LINES_RE = re.compile(
+    r"^(?:chia sẻ|share|sao chép liên kết|copy link|lấy link!?|tặng sao cho bài viết hay|đọc tiếp|"
+    r"bình luận|gửi bình luận|in bài|quay lại|trở lại|theo dõi .{0,40} trên google news|"
+    r"xem các bài viết của tác giả|tags?:?|từ khóa:?|từ khoá:?)$",
+    re.I,
+)
+
+HOME_CRUMBS: frozenset[str] = frozenset({"trang chủ", "home", "trang chu", "homepage", "trang nhất"})
+
+# photo exclusion hints (class/id/alt/src tokens)
+PHOTO_EXCLUDE_RE = re.compile(
+    r"avatar|icon|logo|emoji|sprite|spacer|pixel|blank\.gif|loading|placeholder|badge|button|banner|"
+    r"/ads?/|qrcode|qr-code|zoom/\d{1,2}_\d{1,2}/|author",
+    re.I,
+)
+MIN_PHOTO_SIDE = 100

@@ -1,0 +1,275 @@
+"""Stage 1: structured metadata (JSON-LD, OpenGraph, <meta>, <time>, canonical, lang)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from worker.extract.dates import parse_iso
+from worker.extract.dom import TagIndex
+from worker.extract.selectors import ARTICLE_TYPES, HOME_CRUMBS
+from worker.extract.text import clean, normalize_text, split_authors, unescape_deep
+
+
+@dataclass(slots=True)
+class Structured:
+    title: str | None = None
+    og_title: str | None = None
+    description: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    canonical_url: str | None = None
+    language: str | None = None
+    og_type: str | None = None
+    has_article_ld: bool = False
+    has_list_ld: bool = False
+
+
+def _s(value: Any) -> str | None:
+    if isinstance(value, str):
+        return clean(unescape_deep(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _walk_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _walk_ld(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        graph = data.get("@graph")
+        if graph is not None:
+            _walk_ld(graph, out, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, (dict, list)):
+            _walk_ld(main, out, depth + 1)
+
+
+_CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text.removeprefix("<!--").removesuffix("-->")
+    text = _CTRL_RE.sub(" ", text)
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        # trailing commas / stray semicolons written by hand-made templates
+        fixed = re.sub(r",\s*([}\]])", r"\1", text).rstrip().rstrip(";")
+        try:
+            return json.loads(fixed, strict=False)
+        except ValueError:
+            return None
+
+
+def _ld_authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for it in items:
+        if isinstance(it, str):
+            names.extend(split_authors(unescape_deep(it)))
+        elif isinstance(it, dict):
+            if _types(it) & {"organization", "newsmediaorganization", "corporation"}:
+                continue
+            name = _s(it.get("name"))
+            if name:
+                names.extend(split_authors(name))
+    return names
+
+
+def _ld_images(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    urls: list[str] = []
+    for it in items:
+        if isinstance(it, str):
+            urls.append(it)
+        elif isinstance(it, dict):
+            u = it.get("url") or it.get("contentUrl")
+            if isinstance(u, str):
+                urls.append(u)
+    return urls
+
+
+def _breadcrumb(obj: dict[str, Any]) -> list[str]:
+    items = obj.get("itemListElement")
+    flat: list[dict[str, Any]] = []
+
+    def _flatten(x: Any) -> None:
+        if isinstance(x, list):
+            for y in x:
+                _flatten(y)
+        elif isinstance(x, dict):
+            flat.append(x)
+
+    _flatten(items)
+    flat.sort(key=lambda d: int(d.get("position") or 0) if str(d.get("position") or "0").isdigit() else 0)
+    names: list[str] = []
+    for li in flat:
+        name = _s(li.get("name"))
+        item = li.get("item")
+        if not name and isinstance(item, dict):
+            name = _s(item.get("name"))
+        if name and name.casefold() not in HOME_CRUMBS:
+            names.append(name)
+    return names
+
+
+def _is_url(s: str) -> bool:
+    return bool(re.match(r"^(?:https?:)?//", s))
+
+
+def _more_precise(first: datetime | None, second: datetime | None) -> datetime | None:
+    """``first`` unless ``second`` is the same minute with seconds that ``first`` lacks."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    try:
+        same_minute = abs((first - second).total_seconds()) < 60
+    except TypeError:  # naive vs aware
+        return first
+    if same_minute and first.second == 0 and second.second != 0:
+        return second
+    return first
+
+
+def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagIndex | None = None) -> Structured:
+    """Read every structured source once. Earlier sources in this function win for each field."""
+    st = Structured()
+    objs: list[dict[str, Any]] = []
+    metas: dict[str, list[str]] = {}
+    canonical: str | None = None
+    times: list[str] = []
+
+    if idx is not None:
+        order = sorted(i for n in ("script", "meta", "link", "time") for i in idx.by_name.get(n, []))
+        head_like = [idx.tags[i] for i in order]
+    else:
+        head_like = soup.find_all(["script", "meta", "link", "time"])
+    for el in head_like:
+        name = el.name
+        if name == "script":
+            if (el.get("type") or "").lower().strip() == "application/ld+json":
+                data = _load_json(el.string or el.get_text() or "")
+                if data is not None:
+                    _walk_ld(data, objs)
+        elif name == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop")
+            content = el.get("content")
+            if key and content is not None and isinstance(key, str):
+                metas.setdefault(key.strip().lower(), []).append(content)
+        elif name == "link":
+            rel = el.get("rel") or []
+            if "canonical" in [r.lower() for r in rel] and canonical is None:
+                canonical = el.get("href")
+        elif name == "time":
+            dt = el.get("datetime")
+            if dt:
+                times.append(dt)
+
+    def meta(*keys: str) -> str | None:
+        for k in keys:
+            for v in metas.get(k, []):
+                out = clean(unescape_deep(v))
+                if out:
+                    return out
+        return None
+
+    # ---- JSON-LD
+    for obj in objs:
+        types = _types(obj)
+        if types & ARTICLE_TYPES:
+            st.has_article_ld = True
+            st.title = st.title or _s(obj.get("headline")) or _s(obj.get("name"))
+            st.description = st.description or _s(obj.get("description"))
+            st.published = st.published or parse_iso(_s(obj.get("datePublished")), default_tz)
+            st.updated = st.updated or parse_iso(_s(obj.get("dateModified")), default_tz)
+            if not st.authors:
+                st.authors = _ld_authors(obj.get("author"))
+            st.images.extend(_ld_images(obj.get("image")))
+            sec = obj.get("articleSection")
+            if isinstance(sec, str) and not st.section:
+                st.section = _s(sec)
+            kw = obj.get("keywords")
+            if isinstance(kw, str) and not st.tags:
+                st.tags = [t for t in (clean(x) for x in unescape_deep(kw).split(",")) if t]
+            elif isinstance(kw, list) and not st.tags:
+                st.tags = [t for t in (_s(x) for x in kw) if t]
+        if "breadcrumblist" in types and not st.category:
+            st.category = _breadcrumb(obj)
+        if types & {"itemlist", "collectionpage"} and not types & ARTICLE_TYPES:
+            st.has_list_ld = True
+
+    # ---- OpenGraph / meta
+    st.og_title = meta("og:title", "twitter:title")
+    st.title = st.title or st.og_title
+    st.description = st.description or meta("og:description", "description", "twitter:description")
+    st.og_type = meta("og:type")
+    meta_pub = parse_iso(
+        meta("article:published_time", "pubdate", "datepublished", "publishdate", "date", "dc.date.issued",
+             "og:published_time", "publish-date"),
+        default_tz,
+    )
+    meta_mod = parse_iso(meta("article:modified_time", "lastmod", "datemodified", "og:updated_time"), default_tz)
+    st.published = _more_precise(st.published, meta_pub)
+    st.updated = _more_precise(st.updated, meta_mod)
+    if not st.published and times:
+        st.published = parse_iso(times[0], default_tz)
+    if not st.authors:
+        dable = meta("dable:author")
+        if dable:
+            st.authors = split_authors(dable)
+    if not st.authors:
+        art_author = meta("article:author")
+        if (
+            art_author
+            and not _is_url(art_author)
+            and art_author[0].isupper()
+            and "." not in art_author.split()[-1]
+        ):
+            st.authors = split_authors(art_author)
+    if not st.tags:
+        kw = meta("news_keywords", "keywords", "article:tag")
+        if kw:
+            st.tags = [t for t in (clean(x) for x in kw.split(",")) if t]
+    st.section = st.section or meta("article:section")
+    og_img = meta("og:image")
+    if og_img:
+        st.images.append(og_img)
+    st.canonical_url = clean(canonical) or meta("og:url")
+
+    html_el = soup.find("html")
+    lang = html_el.get("lang") if isinstance(html_el, Tag) else None
+    if isinstance(lang, str) and lang.strip():
+        st.language = lang.strip().split("-")[0].split("_")[0].lower()
+    else:
+        loc = meta("og:locale")
+        if loc:
+            st.language = loc.split("_")[0].split("-")[0].lower()
+    st.title = normalize_text(st.title) or None
+    return st

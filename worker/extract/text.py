@@ -1,0 +1,150 @@
+"""Text normalisation, caption/credit splitting and byline parsing (no HTML here)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_WS_RE = re.compile(r"\s+")
+# zero-width / BOM / soft hyphen characters removed outright
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalize_text(value: str | None) -> str:
+    """NFC, NBSP -> space, U+FEFF and zero-width characters removed, whitespace collapsed."""
+    if not value:
+        return ""
+    value = _INVISIBLE_RE.sub("", value)
+    value = value.replace("\xa0", " ").replace("\u202f", " ").replace("\u2007", " ")
+    value = unicodedata.normalize("NFC", value)
+    return _WS_RE.sub(" ", value).strip()
+
+
+def unescape_deep(value: str, rounds: int = 3) -> str:
+    """HTML-unescape until stable (JSON-LD on some CMSs is escaped twice)."""
+    for _ in range(rounds):
+        new = html.unescape(value)
+        if new == value:
+            break
+        value = new
+    return value
+
+
+def clean(value: str | None) -> str | None:
+    """normalize_text returning None for empty results."""
+    out = normalize_text(value)
+    return out or None
+
+
+# ----------------------------------------------------------------------------- credits
+
+_CREDIT_WORDS = r"(?:Ảnh|Ảnh|Anh|Photo|Foto|Nguồn|Nguồn|Source|Đồ họa|Đồ hoạ|Video|Clip|Image|Photos|Credit)"
+# "caption - Ảnh: X", "caption. Ảnh: X", "caption (Ảnh: X)", "caption Photo: X"
+_CREDIT_PAREN_RE = re.compile(r"\s*[\(\[]\s*" + _CREDIT_WORDS + r"\s*:\s*(?P<credit>[^()\[\]]{1,80}?)\s*[\)\]]\s*\.?\s*$", re.I)
+_CREDIT_TAIL_RE = re.compile(
+    r"(?:^|\s*[-–—|/]\s*|\s+|(?<=[.!?…\"”])\s*)" + _CREDIT_WORDS + r"\s*:\s*(?P<credit>[^:]{1,80}?)\s*$", re.I
+)
+
+
+def split_credit(caption: str | None) -> tuple[str | None, str | None]:
+    """Split a trailing photo credit off a caption.
+
+    >>> split_credit("Một dự án của FLC. Ảnh: Hồng Khanh")
+    ('Một dự án của FLC.', 'Hồng Khanh')
+    """
+    text = normalize_text(caption)
+    if not text:
+        return None, None
+    m = _CREDIT_PAREN_RE.search(text)
+    if not m:
+        m = _CREDIT_TAIL_RE.search(text)
+    if not m:
+        return text, None
+    credit = m.group("credit").strip(" ;,-–—")
+    if not credit or len(credit.split()) > 10:
+        return text, None
+    rest = text[: m.start()].rstrip(" -–—|/,;")
+    return (rest or None), credit
+
+
+# ----------------------------------------------------------------------------- bylines
+
+# agencies / publications: a "Theo X" naming them is an attribution, not an author
+_AGENCY_RE = re.compile(
+    r"^(?:TTXVN|TTX|VNA|AFP|AP|Reuters|Bloomberg|Xinhua|Tân Hoa Xã|BBC|CNN|Sputnik|TASS|Kyodo|Yonhap|"
+    r"Chinhphu\.vn|VTV|VOV|VTC|Thông tấn xã.*|Báo .*|Tạp chí .*|Đài .*|Cổng .*|.*\.(?:vn|com|net|org)(?:\.vn)?)$",
+    re.I,
+)
+_ROLE_SUFFIX_RE = re.compile(
+    r"\s*[\(\[](?:tổng hợp|tổng hợp|biên dịch|lược dịch|dịch|theo .*|thực hiện|ghi|ghi nhận|"
+    r"compiled|th|tổng hợp từ .*)[\)\]]\s*$",
+    re.I,
+)
+_AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\s*\|\s*")
+
+
+def _looks_like_agency(name: str) -> bool:
+    if _AGENCY_RE.match(name):
+        return True
+    # an acronym like "TTXVN", "NLĐO", "PV"
+    return bool(re.fullmatch(r"[A-ZĐ0-9.]{2,8}", name)) and name not in {"PV"}
+
+
+def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
+    """Byline -> (authors, attribution).
+
+    "NHẬT XUÂN - NGHI VŨ" -> (["NHẬT XUÂN", "NGHI VŨ"], None);
+    "Hà Thu (tổng hợp)" -> (["Hà Thu"], None); "Theo TTXVN" -> ([], "TTXVN").
+    """
+    text = normalize_text(byline)
+    if not text:
+        return [], None
+    text = re.sub(r"^(?:by|bởi|tác giả|author)\s*:?\s+", "", text, flags=re.I)
+    attribution: str | None = None
+    m = re.match(r"^(?:theo|nguồn|nguồn|source|according to)\s*:?\s+(?P<rest>.+)$", text, re.I)
+    if m:
+        rest = m.group("rest").strip()
+        if _looks_like_agency(rest):
+            return [], rest
+        text = rest
+    # "Hà Thu (tổng hợp)", "Minh Anh (theo Reuters)"
+    suffix = _ROLE_SUFFIX_RE.search(text)
+    if suffix:
+        inner = suffix.group(0).strip(" ()[]")
+        im = re.match(r"^theo\s+(.+)$", inner, re.I)
+        if im:
+            attribution = im.group(1).strip()
+        text = text[: suffix.start()].strip()
+    authors: list[str] = []
+    for part in _AUTHOR_SPLIT_RE.split(text):
+        name = part.strip(" .:-–—()")
+        if not name or len(name) > 60 or len(name.split()) > 6:
+            continue
+        if _looks_like_agency(name):
+            attribution = attribution or name
+            continue
+        if name.casefold() not in {a.casefold() for a in authors}:
+            authors.append(name)
+    return authors, attribution
+
+
+def split_authors(value: str | None) -> list[str]:
+    """Split a machine-written author list ("A;B", "A, B") keeping order."""
+    authors, _ = parse_byline(value)
+    return authors
+
+
+_PLACE_RE = re.compile(r"^(?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .'’]{1,40}?)\s*[-–—]\s+\S")
+
+
+def extract_place(text: str | None) -> str | None:
+    """Dateline place tag at the start of a lead/body ("HÀ NỘI - ...", "(Dân trí) - ..." has none)."""
+    t = normalize_text(text)
+    m = _PLACE_RE.match(t)
+    if not m:
+        return None
+    place = m.group("place").strip()
+    if place.upper() != place or len(place) < 2:
+        return None
+    return place
