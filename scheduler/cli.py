@@ -6,24 +6,36 @@ end with one line on stderr and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from scheduler.clikit import (
+    EXIT_FAILED,
+    EXIT_NOT_FOUND,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    OUTCOME_STYLE,
+    CLIError,
+    check_broker,
+    current_settings,
+    err,
+    fail,
+    out,
+    prepare_database,
+    print_json,
+)
 from storage import repository as repo
 from storage.db import DatabaseUnavailable, check_connection, make_engine, redact_url, transaction
-from storage.models import Article, Outcome
+from storage.models import Article
 from worker.dedup import InvalidURL, normalize_url
-from worker.settings import Settings, get_settings
+from worker.settings import Settings
 
 app = typer.Typer(
     name="newsingest",
@@ -34,84 +46,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-out = Console(highlight=False, soft_wrap=True)
-if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
-    out = Console(highlight=False, soft_wrap=True, width=160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 3
-EXIT_NOT_FOUND = 4
-EXIT_FAILED = 1
-
-OUTCOME_STYLE = {
-    Outcome.stored.value: "green",
-    Outcome.updated.value: "cyan",
-    Outcome.duplicate.value: "yellow",
-    Outcome.copy.value: "yellow",
-}
-
-
-class CLIError(Exception):
-    """An error to report on one line, with the exit code to end with."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    raise CLIError(message, code)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _settings() -> Settings:
-    return get_settings()
-
-
-def prepare_database(settings: Settings) -> Any:
-    """An engine on a reachable, migrated database. The embedded SQLite default is migrated on
-    first use; any other database must have been migrated (``newsingest db upgrade``)."""
-    from storage import migrate
-
-    engine = make_engine(settings.database_url)
-    check_connection(engine)
-    if engine.url.get_backend_name() == "sqlite":
-        migrate.upgrade(settings.database_url)
-    else:
-        at, want = migrate.current(settings.database_url), migrate.head()
-        if at != want:
-            engine.dispose()
-            fail(
-                f"database {redact_url(settings.database_url)} is at revision {at or 'none'}, "
-                f"code needs {want}: run `newsingest db upgrade`",
-                EXIT_UNAVAILABLE,
-            )
-    return engine
-
-
-def check_broker(settings: Settings) -> None:
-    """Fail with a one-line hint when the broker does not answer."""
-    url = settings.broker_url
-    if settings.broker_is_redis:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-        try:
-            client.ping()
-        except (redis.exceptions.RedisError, OSError) as exc:
-            fail(
-                f"broker unreachable at {redact_url(url)} ({exc}); start Redis "
-                "(`redis-server --daemonize yes` or `docker compose up -d redis`) "
-                "or set NEWSINGEST_BROKER_URL",
-                EXIT_UNAVAILABLE,
-            )
-        finally:
-            client.close()
-
 
 def _valid_urls(urls: list[str]) -> list[str]:
     for url in urls:
@@ -180,10 +114,6 @@ def article_dict(article: Article, photos: list[Any] | None = None) -> dict[str,
     return data
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
 def _outcome_line(url: str, outcome: str, article_id: int | None, error: str | None,
                   duplicate_of: int | None = None) -> str:
     style = OUTCOME_STYLE.get(outcome, "red")
@@ -211,7 +141,7 @@ def ingest(
     from worker.pipeline import PipelineContext
     from worker.pipeline import ingest as run_ingest
 
-    settings = _settings()
+    settings = current_settings()
     _valid_urls(urls)
     engine = prepare_database(settings)
     ctx = PipelineContext(settings, engine=engine)
@@ -226,7 +156,7 @@ def ingest(
     finally:
         ctx.close()
     if as_json:
-        _print_json([r.to_dict() for r in results])
+        print_json([r.to_dict() for r in results])
     if not all(r.ok for r in results):
         raise typer.Exit(EXIT_FAILED)
 
@@ -242,7 +172,7 @@ def enqueue(
     """Send `ingest_url` tasks through the broker (workers do the work)."""
     from worker.tasks import ingest_url
 
-    settings = _settings()
+    settings = current_settings()
     _valid_urls(urls)
     engine = prepare_database(settings) if wait else None
     check_broker(settings)
@@ -258,7 +188,7 @@ def enqueue(
         fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
     if not wait:
         if as_json:
-            _print_json([{"url": u, "task_id": t} for u, t in sent])
+            print_json([{"url": u, "task_id": t} for u, t in sent])
         else:
             for url, task_id in sent:
                 out.print(f"queued {task_id} {url}")
@@ -267,7 +197,7 @@ def enqueue(
     outcomes = _wait_for(engine, sent, timeout=timeout, quiet=as_json)
     engine.dispose()
     if as_json:
-        _print_json(outcomes)
+        print_json(outcomes)
     failed = [o for o in outcomes if o["outcome"] not in OUTCOME_STYLE]
     if failed:
         raise typer.Exit(EXIT_FAILED)
@@ -316,7 +246,7 @@ def articles(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List stored articles, newest first."""
-    engine = prepare_database(_settings())
+    engine = prepare_database(current_settings())
     with transaction(engine) as session:
         rows = repo.list_articles(session, limit=limit, site=site)
         counts = repo.photo_counts(session, article_ids=[r.id for r in rows if r.id is not None])
@@ -327,7 +257,7 @@ def articles(
             d = article_dict(r)
             d["photos"], d["captioned_photos"] = counts.get(r.id or 0, (0, 0))
             data.append(d)
-        _print_json(data)
+        print_json(data)
         return
     out.print(articles_table(rows, counts))
 
@@ -353,7 +283,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one article with its photos, captions and credits."""
-    engine = prepare_database(_settings())
+    engine = prepare_database(current_settings())
     with transaction(engine) as session:
         row = repo.get_article(session, article_id=article_id)
         photos = repo.photos_for(session, article_id=article_id) if row else []
@@ -362,7 +292,7 @@ def show(
         fail(f"no article with id {article_id}", EXIT_NOT_FOUND)
     data = article_dict(row, photos)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     out.print(f"[bold]{row.title}[/]")
     out.print(f"#{row.id} · {row.site} · {data['published'] or 'no date'} · {', '.join(row.authors) or '-'}")
@@ -405,7 +335,7 @@ def worker(
     """Run a Celery worker (consumes the ingest and discover queues)."""
     from worker.celery_app import app as celery
 
-    settings = _settings()
+    settings = current_settings()
     prepare_database(settings).dispose()
     check_broker(settings)
     celery.worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=queues,
@@ -417,7 +347,7 @@ def beat(loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO") ->
     """Run the beat scheduler (exactly one per deployment)."""
     from worker.celery_app import app as celery
 
-    settings = _settings()
+    settings = current_settings()
     check_broker(settings)
     celery.start(["beat", f"--loglevel={loglevel}", "--schedule=newsingest-beat-schedule"])
 
@@ -430,7 +360,7 @@ def run(
     """Run the whole service in one process tree: worker + beat (the embedded default: SQLite, no Redis)."""
     from worker.celery_app import app as celery
 
-    settings = _settings()
+    settings = current_settings()
     prepare_database(settings).dispose()
     check_broker(settings)
     out.print(f"newsingest: database {redact_url(settings.database_url)}, broker {redact_url(settings.broker_url)}")
@@ -447,7 +377,7 @@ def demo(
     from scheduler.demo import run_demo
     from worker.pipeline import PipelineContext
 
-    settings = _settings()
+    settings = current_settings()
     engine = prepare_database(settings)
     ctx = PipelineContext(settings, engine=engine)
     try:
@@ -466,7 +396,7 @@ def demo(
     finally:
         ctx.close()
     if as_json:
-        _print_json([article_dict(r, photos.get(r.id or 0, [])) for r in rows])
+        print_json([article_dict(r, photos.get(r.id or 0, [])) for r in rows])
     else:
         out.print(articles_table(rows, counts, title=f"Stored articles ({len(rows)})"))
     if not all(r.ok for r in run.results):
@@ -481,7 +411,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     """Create or migrate the database schema (Alembic)."""
     from storage import migrate
 
-    settings = _settings()
+    settings = current_settings()
     engine = make_engine(settings.database_url)
     check_connection(engine)
     engine.dispose()
@@ -494,7 +424,7 @@ def db_current() -> None:
     """Print the schema revision of the database."""
     from storage import migrate
 
-    settings = _settings()
+    settings = current_settings()
     engine = make_engine(settings.database_url)
     check_connection(engine)
     engine.dispose()
