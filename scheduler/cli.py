@@ -16,6 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from scheduler import cli_failures, cli_feed, cli_status
 from scheduler.clikit import (
     EXIT_FAILED,
     EXIT_NOT_FOUND,
@@ -35,6 +36,7 @@ from storage import repository as repo
 from storage.db import DatabaseUnavailable, check_connection, make_engine, redact_url, transaction
 from storage.models import Article
 from worker.dedup import InvalidURL, normalize_url
+from worker.feed import article_record
 from worker.settings import Settings
 
 app = typer.Typer(
@@ -46,6 +48,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+from scheduler.cli_sources import crawl as _crawl  # noqa: E402
+from scheduler.cli_sources import sources_app  # noqa: E402
+
+app.add_typer(sources_app, name="sources")
+app.command("crawl")(_crawl)
 
 def _valid_urls(urls: list[str]) -> list[str]:
     for url in urls:
@@ -68,50 +75,6 @@ def _short_time(value: datetime | None, offset_minutes: int | None) -> str:
     """``2026-03-07 08:01 +07:00``: minutes and the page's own offset, for tables."""
     iso = _iso(value, offset_minutes)
     return f"{iso[:10]} {iso[11:16]} {iso[19:] if len(iso) > 19 else ''}".strip() if iso else ""
-
-
-def article_dict(article: Article, photos: list[Any] | None = None) -> dict[str, Any]:
-    """An article row as JSON-ready data (times in the page's own UTC offset)."""
-    off = article.tz_offset_minutes
-    data: dict[str, Any] = {
-        "id": article.id,
-        "url": article.url,
-        "canonical_url": article.canonical_url,
-        "site": article.site,
-        "language": article.language,
-        "category": article.category,
-        "title": article.title,
-        "place": article.place,
-        "lead": article.lead,
-        "authors": article.authors,
-        "byline": article.byline,
-        "attribution": article.attribution,
-        "published": _iso(article.published, off),
-        "updated": _iso(article.updated, off),
-        "tags": article.tags,
-        "source_id": article.source_id,
-        "duplicate_of": article.duplicate_of,
-        "group_id": article.group_id,
-        "revision": article.revision,
-        "fetched_at": _iso(article.fetched_at),
-    }
-    if photos is not None:
-        data["body"] = article.body
-        data["related"] = article.related
-        data["photos"] = [
-            {
-                "position": p.position,
-                "src": p.src,
-                "alternatives": p.alternatives,
-                "alt": p.alt,
-                "caption": p.caption,
-                "credit": p.credit,
-                "width": p.width,
-                "height": p.height,
-            }
-            for p in photos
-        ]
-    return data
 
 
 def _outcome_line(url: str, outcome: str, article_id: int | None, error: str | None,
@@ -254,7 +217,7 @@ def articles(
     if as_json:
         data = []
         for r in rows:
-            d = article_dict(r)
+            d = article_record(r, full=False)
             d["photos"], d["captioned_photos"] = counts.get(r.id or 0, (0, 0))
             data.append(d)
         print_json(data)
@@ -290,7 +253,7 @@ def show(
     engine.dispose()
     if row is None:
         fail(f"no article with id {article_id}", EXIT_NOT_FOUND)
-    data = article_dict(row, photos)
+    data = article_record(row, photos)
     if as_json:
         print_json(data)
         return
@@ -322,7 +285,9 @@ def _celery_argv(settings: Settings, *, concurrency: int | None, loglevel: str, 
         # Virtual transports without fanout exchanges: no broadcast features.
         argv += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
     if beat:
-        argv += ["--beat", "--schedule=newsingest-beat-schedule"]
+        from scheduler.beat import scheduler_for
+
+        argv += ["--beat", "--schedule=newsingest-beat-schedule", f"--scheduler={scheduler_for(settings)}"]
     return argv
 
 
@@ -331,6 +296,7 @@ def worker(
     concurrency: Annotated[int | None, typer.Option("-c", "--concurrency", help="Worker processes.")] = None,
     queues: Annotated[str | None, typer.Option("-Q", "--queues", help="Comma-separated queues.")] = None,
     loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO",
+    hostname: Annotated[str | None, typer.Option("-n", "--hostname", help="Node name, e.g. w1@%h.")] = None,
 ) -> None:
     """Run a Celery worker (consumes the ingest and discover queues)."""
     from worker.celery_app import app as celery
@@ -338,8 +304,10 @@ def worker(
     settings = current_settings()
     prepare_database(settings).dispose()
     check_broker(settings)
-    celery.worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=queues,
-                                    beat=False))
+    argv = _celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=queues, beat=False)
+    if hostname:
+        argv.append(f"--hostname={hostname}")
+    celery.worker_main(argv)
 
 
 @app.command()
@@ -348,8 +316,13 @@ def beat(loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO") ->
     from worker.celery_app import app as celery
 
     settings = current_settings()
+    prepare_database(settings).dispose()  # the schedule is built from the registry synced to the DB
     check_broker(settings)
-    celery.start(["beat", f"--loglevel={loglevel}", "--schedule=newsingest-beat-schedule"])
+    from scheduler.beat import scheduler_for
+
+    # RedBeat (Redis, locked: a second beat waits and takes over) on Redis; else the file-backed one.
+    celery.start(["beat", f"--loglevel={loglevel}", "--schedule=newsingest-beat-schedule",
+                  f"--scheduler={scheduler_for(settings)}"])
 
 
 @app.command()
@@ -374,12 +347,11 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the stored articles as JSON.")] = False,
 ) -> None:
     """Serve bundled real news pages on 127.0.0.1, ingest them end to end, print what was stored."""
-    from scheduler.demo import run_demo
-    from worker.pipeline import PipelineContext
+    from scheduler.demo import demo_context, run_demo
 
     settings = current_settings()
     engine = prepare_database(settings)
-    ctx = PipelineContext(settings, engine=engine)
+    ctx = demo_context(settings, engine=engine)
     try:
         if not as_json:
             out.print(f"newsingest demo: database {redact_url(settings.database_url)}")
@@ -396,7 +368,7 @@ def demo(
     finally:
         ctx.close()
     if as_json:
-        print_json([article_dict(r, photos.get(r.id or 0, [])) for r in rows])
+        print_json([article_record(r, photos.get(r.id or 0, [])) for r in rows])
     else:
         out.print(articles_table(rows, counts, title=f"Stored articles ({len(rows)})"))
     if not all(r.ok for r in run.results):
@@ -429,6 +401,14 @@ def db_current() -> None:
     check_connection(engine)
     engine.dispose()
     out.print(f"{migrate.current(settings.database_url) or 'none'} (code head {migrate.head()})")
+
+
+# --------------------------------------------------------------------------- command groups
+
+app.command("export")(cli_feed.export)
+app.command("status")(cli_status.status)
+app.command("failures")(cli_failures.failures)
+app.command("retry")(cli_failures.retry)
 
 
 # --------------------------------------------------------------------------- entry point

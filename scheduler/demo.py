@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from scheduler.localsite import LocalSite, Page
 from worker.pipeline import IngestResult, PipelineContext, ingest
+from worker.settings import Settings
 
 DEMO_PORT = 8765
 
@@ -33,6 +36,13 @@ def start_demo_site(port: int = DEMO_PORT) -> LocalSite:
 class DemoRun:
     site_url: str
     results: list[IngestResult]
+
+
+def demo_context(settings: Settings, *, engine: Engine | None = None) -> PipelineContext:
+    """The pipeline for the demo: its own server on 127.0.0.1 is allowed (the SSRF guard refuses
+    loopback otherwise) and, being ours, is not rate-limited."""
+    return PipelineContext(settings.model_copy(update={"politeness_delay": 0.0}), engine=engine,
+                           allow_networks="127.0.0.1/32")
 
 
 def run_demo(ctx: PipelineContext, *, port: int = DEMO_PORT) -> DemoRun:

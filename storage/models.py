@@ -9,7 +9,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import AwareDateTime, JSONType
@@ -62,9 +72,14 @@ class SourceBase(SQLModel):
     feeds: list[str] = _json_list()
     sitemaps: list[str] = _json_list()
     sections: list[str] = _json_list()
-    interval_seconds: int = Field(default=600, ge=10)
+    interval_seconds: int = Field(default=600, ge=1)
     enabled: bool = True
     politeness: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType, nullable=False)
+    #: Discovery settings from the registry: CSS selector of article links on section pages,
+    #: a regex article URLs match, and a cap on URLs enqueued per discovery run.
+    link_selector: str | None = Field(default=None, sa_type=Text)
+    article_pattern: str | None = Field(default=None, sa_type=Text)
+    max_urls: int | None = None
 
 
 class Source(SourceBase, table=True):
@@ -73,6 +88,13 @@ class Source(SourceBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
+    #: ``newsingest sources enable|disable``: wins over the registry's ``enabled`` (None: no override).
+    enabled_override: bool | None = None
+
+    @property
+    def active(self) -> bool:
+        """Enabled, once the operator's override is applied."""
+        return self.enabled if self.enabled_override is None else self.enabled_override
 
 
 # --------------------------------------------------------------------------- article
@@ -114,6 +136,8 @@ class Article(ArticleBase, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("article.id", ondelete="SET NULL"), index=True)
     )
     group_id: int | None = Field(default=None, index=True)
+    #: MinHash signature of the body (worker.dedup.near_signature); None for very short bodies.
+    minhash: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True)
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
     modified_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
@@ -193,8 +217,89 @@ class ArticleEvent(ArticleEventBase, table=True):
     )
 
 
+# --------------------------------------------------------------------------- discovery
+
+
+class DiscoveryRun(SQLModel, table=True):
+    """One discovery run of one source: what it looked at, found and enqueued."""
+
+    __tablename__ = "discovery_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    task_id: str | None = Field(default=None, max_length=64)
+    started_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False, index=True)
+    finished_at: datetime | None = _time()
+    documents: int = Field(default=0, nullable=False)  # feeds/sitemaps/sections fetched (incl. children)
+    not_modified: int = Field(default=0, nullable=False)  # of which answered 304 (or an unchanged body)
+    found: int = Field(default=0, nullable=False)  # distinct candidate article URLs
+    new: int = Field(default=0, nullable=False)  # enqueued (or ingested) as never seen
+    recrawl: int = Field(default=0, nullable=False)  # enqueued again (newer date, recrawl window)
+    errors: int = Field(default=0, nullable=False)
+    error_detail: list[str] = _json_list()
+
+
+class FeedState(SQLModel, table=True):
+    """Conditional-GET state of one discovery document (feed, sitemap, section page)."""
+
+    __tablename__ = "feed_state"
+    __table_args__ = (UniqueConstraint("url", name="uq_feed_state_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_type=Text, nullable=False)
+    source_id: int | None = Field(default=None, index=True)
+    kind: str | None = Field(default=None, max_length=20)  # rss, atom, sitemapindex, urlset, news, html
+    etag: str | None = Field(default=None, sa_type=Text)
+    last_modified: str | None = Field(default=None, max_length=100)
+    content_hash: str | None = Field(default=None, max_length=64)
+    last_status: int | None = None
+    checked_at: datetime | None = _time()
+    changed_at: datetime | None = _time()
+
+
+class ArticleRevision(SQLModel, table=True):
+    """The text of one revision of an article; the article row holds the newest."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "revision", name="uq_article_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    revision: int = Field(nullable=False)
+    title: str | None = Field(default=None, sa_type=Text)
+    lead: str | None = Field(default=None, sa_type=Text)
+    body: str = Field(default="", sa_type=Text, nullable=False)
+    body_html: str = Field(default="", sa_type=Text, nullable=False)
+    published: datetime | None = _time()
+    updated: datetime | None = _time()
+    content_fingerprint: str = Field(max_length=64)
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
+
+
 Index("ix_fetch_attempt_started_at", FetchAttempt.started_at)
 # fetch_attempts_for(url=...): a hash index on PostgreSQL (a btree refuses keys over ~2.7 kB; URLs
 # have no length limit here); a plain index on SQLite.
 Index("ix_fetch_attempt_url", FetchAttempt.url, postgresql_using="hash")
 Index("ix_article_created_at", Article.created_at)
+
+
+# --------------------------------------------------------------------------- article_band
+
+
+class ArticleBand(SQLModel, table=True):
+    """The near-duplicate index: one LSH band key per band of an article's MinHash signature.
+
+    A lookup is one indexed ``key IN (...)`` probe per band, whatever the archive's size.
+    """
+
+    __tablename__ = "article_band"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    band: int = Field(sa_column=Column(SmallInteger, primary_key=True, autoincrement=False))
+    key: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))

@@ -8,16 +8,21 @@ assigned when a function returns. Only SQLite and PostgreSQL are supported.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, case, delete, func
+from sqlalchemy import Table, and_, case, delete, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import (
     Article,
+    ArticleBand,
     ArticleEvent,
+    ArticleRevision,
+    DiscoveryRun,
     EventKind,
+    FeedState,
     FetchAttempt,
     FetchAttemptBase,
     Photo,
@@ -200,8 +205,36 @@ def photo_counts(session: Session, *, article_ids: Sequence[int]) -> dict[int, t
 # --------------------------------------------------------------------------- events
 
 
+#: PostgreSQL advisory lock classes (the two-int form): one per purpose.
+EVENT_LOCK_CLASS = 1
+CONTENT_LOCK_CLASS = 2
+
+
+def lock_content(session: Session, *, fingerprint: str, band_keys: Sequence[int] = ()) -> None:
+    """Serialise, until commit, the transactions storing the same or similar content (PostgreSQL;
+    SQLite has one writer at a time anyway), so a copy always finds the original it duplicates:
+    one advisory lock per band key and one for the exact fingerprint, taken in sorted order (two
+    writers can never wait on each other in a cycle)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = {int(fingerprint[:8], 16) - 2**31}
+    keys.update((k & 0xFFFFFFFF) - 2**31 for k in band_keys)  # signed int4 from each band key
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, k) FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k"),
+        {"cls": CONTENT_LOCK_CLASS, "keys": sorted(keys)},
+    )
+
+
 def add_event(session: Session, *, article_id: int, kind: EventKind) -> ArticleEvent:
-    """Append an event for an article; its id is the consumers' cursor."""
+    """Append an event for an article; its id is the consumers' cursor.
+
+    Ids must become visible in increasing order, or a consumer paging by id would skip an event
+    committed late. On PostgreSQL a transaction-scoped advisory lock is taken first, so event
+    writers take their ids and commit one after another (call this last in the transaction: the
+    lock is held until commit). SQLite has one writer at a time anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:cls, 0)"), {"cls": EVENT_LOCK_CLASS})
     event = ArticleEvent(article_id=article_id, kind=EventKind(kind).value)
     session.add(event)
     session.flush()
@@ -211,8 +244,8 @@ def add_event(session: Session, *, article_id: int, kind: EventKind) -> ArticleE
 def events_since(session: Session, *, after_id: int = 0, limit: int = 100) -> list[ArticleEvent]:
     """Events with ``id > after_id``, oldest first, at most ``limit``.
 
-    PostgreSQL note: ids are allocated before commit, so a slow transaction may commit an id lower
-    than one already seen; consumers that must not miss events should re-read a small window.
+    Ids become visible in increasing order (see :func:`add_event`), so ``after_id`` = the last id
+    seen is a complete cursor.
     """
     stmt = (
         select(ArticleEvent)
@@ -286,3 +319,259 @@ def upsert_source(session: Session, *, source: SourceBase) -> Source:
         session.add(existing)
         session.flush()
     return existing
+
+
+# --------------------------------------------------------------------------- change feed
+
+
+def event_feed(
+    session: Session, *, after_id: int = 0, since: datetime | None = None, limit: int | None = 500
+) -> list[tuple[ArticleEvent, Article]]:
+    """Events with their articles, oldest first: ``id > after_id`` and, if given, ``at >= since``."""
+    stmt = (
+        select(ArticleEvent, Article)
+        .join(Article, col(Article.id) == col(ArticleEvent.article_id))
+        .where(col(ArticleEvent.id) > after_id)
+        .order_by(col(ArticleEvent.id))
+    )
+    if since is not None:
+        stmt = stmt.where(col(ArticleEvent.at) >= since)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [(e, a) for e, a in session.exec(stmt).all()]
+
+
+def photos_by_article(session: Session, *, article_ids: Sequence[int]) -> dict[int, list[Photo]]:
+    """Photos of several articles at once, each list ordered by position."""
+    found: dict[int, list[Photo]] = {i: [] for i in article_ids}
+    if not article_ids:
+        return found
+    stmt = (
+        select(Photo)
+        .where(col(Photo.article_id).in_(list(article_ids)))
+        .order_by(col(Photo.article_id), col(Photo.position))
+    )
+    for photo in session.exec(stmt).all():
+        found[photo.article_id].append(photo)
+    return found
+
+
+def get_source_by_id(session: Session, *, source_id: int) -> Source | None:
+    """The source with this id, or None."""
+    return session.get(Source, source_id)
+
+
+def set_source_override(session: Session, *, name: str, enabled: bool | None) -> Source | None:
+    """Set (or clear, with None) the operator's enabled/disabled override of a source; None if unknown."""
+    row = get_source(session, name=name)
+    if row is None:
+        return None
+    row.enabled_override = enabled
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def add_discovery_run(session: Session, *, run: DiscoveryRun) -> DiscoveryRun:
+    """Store (or update) a discovery run row."""
+    session.add(run)
+    session.flush()
+    return run
+
+
+def discovery_runs(session: Session, *, source_id: int | None = None, limit: int = 1000) -> list[DiscoveryRun]:
+    """Discovery runs (of one source, if given), oldest first, at most ``limit``."""
+    stmt = select(DiscoveryRun)
+    if source_id is not None:
+        stmt = stmt.where(DiscoveryRun.source_id == source_id)
+    stmt = stmt.order_by(col(DiscoveryRun.started_at), col(DiscoveryRun.id)).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def get_feed_state(session: Session, *, url: str) -> FeedState | None:
+    """The conditional-GET state of a discovery document, or None."""
+    return session.exec(select(FeedState).where(FeedState.url == url)).first()
+
+
+def save_feed_state(session: Session, *, url: str, values: Mapping[str, Any]) -> FeedState:
+    """Create or update the conditional-GET state of ``url`` with ``values`` (FeedState fields)."""
+    unknown = set(values) - set(FeedState.model_fields) | ({"id", "url"} & set(values))
+    if unknown:
+        raise ValueError(f"unknown or managed feed_state field(s): {sorted(unknown)}")
+    _insert_ignore(session, FeedState.__table__, {"url": url}, ["url"])  # type: ignore[arg-type]
+    stmt = select(FeedState).where(FeedState.url == url).execution_options(populate_existing=True)
+    row = session.exec(stmt).one()
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def articles_by_keys(session: Session, *, url_keys: Sequence[str]) -> dict[str, Article]:
+    """``{url_key: article}`` for the keys that are stored (queried in chunks)."""
+    keys = list(dict.fromkeys(url_keys))
+    found: dict[str, Article] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        for row in session.exec(select(Article).where(col(Article.url_key).in_(chunk))).all():
+            found[row.url_key] = row
+    return found
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+def add_article_revision(
+    session: Session, *, article_id: int, revision: int, values: Mapping[str, Any]
+) -> ArticleRevision | None:
+    """Store the text of revision ``revision`` of an article unless it is stored already.
+
+    ``values``: ArticleRevision content fields (title, lead, body, body_html, published, updated,
+    content_fingerprint, fetched_at). Returns the new row, or None if that revision existed.
+    """
+    allowed = set(ArticleRevision.model_fields) - {"id", "article_id", "revision"}
+    row = {k: v for k, v in values.items() if k in allowed}
+    rev = ArticleRevision.model_validate({**row, "article_id": article_id, "revision": revision})
+    data = {k: v for k, v in rev.model_dump().items() if k != "id"}
+    created = _insert_ignore(session, ArticleRevision.__table__, data, ["article_id", "revision"])  # type: ignore[arg-type]
+    if not created:
+        return None
+    stmt = select(ArticleRevision).where(
+        ArticleRevision.article_id == article_id, ArticleRevision.revision == revision
+    )
+    return session.exec(stmt).one()
+
+
+def revisions_for(session: Session, *, article_id: int) -> list[ArticleRevision]:
+    """The stored revisions of an article, oldest first."""
+    stmt = (
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article_id)
+        .order_by(col(ArticleRevision.revision))
+    )
+    return list(session.exec(stmt).all())
+
+
+def articles_to_recrawl(
+    session: Session, *, source_id: int, created_after: Any, fetched_before: Any, limit: int = 20
+) -> list[Article]:
+    """Articles of a source first stored after ``created_after`` and last fetched before
+    ``fetched_before`` (the recrawl window), least recently fetched first, at most ``limit``."""
+    if limit <= 0:
+        return []
+    stmt = (
+        select(Article)
+        .where(
+            Article.source_id == source_id,
+            col(Article.created_at) > created_after,
+            col(Article.fetched_at) < fetched_before,
+        )
+        .order_by(col(Article.fetched_at), col(Article.id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt).all())
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+def attempt_counts(session: Session, *, since: datetime) -> dict[str, int]:
+    """Final fetch attempts started at or after ``since``, counted by outcome."""
+    stmt = (
+        select(FetchAttempt.outcome, func.count())
+        .where(col(FetchAttempt.started_at) >= since, col(FetchAttempt.final).is_(True))
+        .group_by(col(FetchAttempt.outcome))
+    )
+    return {outcome: n for outcome, n in session.exec(stmt).all()}
+
+
+def recent_errors(session: Session, *, outcomes_ok: Sequence[str], limit: int = 10) -> list[FetchAttempt]:
+    """The newest attempts whose outcome is not one of ``outcomes_ok``."""
+    stmt = (
+        select(FetchAttempt)
+        .where(col(FetchAttempt.outcome).not_in(list(outcomes_ok)))
+        .order_by(col(FetchAttempt.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt).all())
+
+
+def last_article_by_source(session: Session) -> dict[int | None, tuple[int, datetime]]:
+    """Per source id (None: ingested by hand): article count and the newest article's created_at."""
+    stmt = select(Article.source_id, func.count(), func.max(Article.created_at)).group_by(col(Article.source_id))
+    found: dict[int | None, tuple[int, datetime]] = {}
+    for source_id, n, newest in session.exec(stmt).all():
+        if isinstance(newest, str):  # SQLite aggregate of the UTC text column
+            newest = datetime.fromisoformat(newest)
+        if newest is not None and newest.tzinfo is None:
+            newest = newest.replace(tzinfo=UTC)
+        found[source_id] = (n, newest)
+    return found
+
+
+def last_discovery_by_source(session: Session) -> dict[int, DiscoveryRun]:
+    """The newest discovery run of each source."""
+    newest = (
+        select(DiscoveryRun.source_id, func.max(DiscoveryRun.id).label("max_id"))
+        .group_by(col(DiscoveryRun.source_id))
+        .subquery()
+    )
+    stmt = select(DiscoveryRun).join(newest, col(DiscoveryRun.id) == newest.c.max_id)
+    return {run.source_id: run for run in session.exec(stmt).all()}
+
+
+def last_discovery_runs(session: Session) -> dict[int, DiscoveryRun]:
+    """``{source_id: its latest discovery run}``."""
+    latest = (
+        select(DiscoveryRun.source_id, func.max(DiscoveryRun.id).label("last_id"))
+        .group_by(col(DiscoveryRun.source_id))
+        .subquery()
+    )
+    stmt = select(DiscoveryRun).join(latest, col(DiscoveryRun.id) == latest.c.last_id)
+    return {r.source_id: r for r in session.exec(stmt).all()}
+
+
+# --------------------------------------------------------------------------- near-duplicate index
+
+
+def replace_bands(session: Session, *, article_id: int, keys: Sequence[int]) -> None:
+    """Index an article's LSH band keys (band = position in ``keys``), replacing earlier ones."""
+    session.exec(delete(ArticleBand).where(col(ArticleBand.article_id) == article_id))  # type: ignore[call-overload]
+    session.add_all(ArticleBand(article_id=article_id, band=i, key=k) for i, k in enumerate(keys))
+    session.flush()
+
+
+def near_candidates(session: Session, *, keys: Sequence[int], exclude_id: int | None = None,
+                    limit: int = 50) -> list[Article]:
+    """Articles sharing at least one band key, oldest first: one indexed probe per key."""
+    if not keys:
+        return []
+    ids = (
+        select(ArticleBand.article_id)
+        .where(col(ArticleBand.key).in_(list(keys)))
+        .distinct()
+    )
+    if exclude_id is not None:
+        ids = ids.where(col(ArticleBand.article_id) != exclude_id)
+    stmt = select(Article).where(col(Article.id).in_(ids)).order_by(col(Article.id)).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def urls_done(session: Session, *, urls: Sequence[str], outcomes: Sequence[str]) -> set[str]:
+    """Which of ``urls`` have a final fetch attempt with one of ``outcomes`` (exact URL spelling)."""
+    wanted = list(dict.fromkeys(urls))
+    done: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        stmt = select(FetchAttempt.url).where(
+            col(FetchAttempt.url).in_(chunk),
+            col(FetchAttempt.final).is_(True),
+            col(FetchAttempt.outcome).in_(list(outcomes)),
+        ).distinct()
+        done.update(session.exec(stmt).all())
+    return done

@@ -54,11 +54,25 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "timezone": "UTC",
         "enable_utc": True,
         "beat_schedule": {},
+        # The discovery entries are built from the source registry by scheduler/beat.py, whose
+        # schedulers the `newsingest beat` / `run` commands select (RedBeat on Redis).
+        "beat_max_loop_interval": settings.beat_max_loop_interval,
     }
+    if settings.broker_is_redis:
+        conf["redbeat_redis_url"] = settings.effective_redis_url or settings.broker_url
+        conf["redbeat_key_prefix"] = "newsingest:redbeat:"
+        conf["redbeat_lock_timeout"] = settings.redbeat_lock_timeout
+        conf["redbeat_redis_options"] = {}
     if settings.broker_is_redis:
         # Hard time limit stays far below the visibility timeout: an unacked task is only
         # redelivered once its worker is really gone.
-        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+        # Unacked messages of a dead worker are looked for every few seconds (kombu's default
+        # sweep is every ~100 s), so they return soon after the visibility timeout.
+        conf["broker_transport_options"] = {
+            "visibility_timeout": settings.visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 10)),
+            "unacked_restore_throttle": 1,
+        }
     elif settings.broker_url.startswith(("sqla+", "sqlalchemy+")):
         # These options go to sqlalchemy.create_engine: wait for SQLite's write lock, don't fail.
         conf["broker_transport_options"] = {"connect_args": {"timeout": 30}}
@@ -68,7 +82,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> Celery:
     """A configured Celery app; with no settings, they are read when first needed."""
-    celery = Celery("newsingest", include=["worker.tasks"])
+    celery = Celery("newsingest", include=["worker.tasks", "worker.signals"])
     if settings is not None:
         celery.conf.update(celery_config(settings))
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,23 +20,33 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from storage import repository as repo
 from storage.db import DatabaseUnavailable, make_engine, transaction
 from storage.models import EventKind, FetchAttemptBase, Outcome, PhotoBase
+from worker import metrics
 from worker.dedup import (
     InvalidURL,
+    band_keys,
     choose_canonical,
     content_fingerprint,
     is_duplicate,
+    near_signature,
     normalize_url,
     url_key,
 )
 from worker.extract import Article, extract_article
-from worker.fetch.client import Fetcher, FetchPolicy
-from worker.fetch.errors import FetchError
+from worker.feed import Announcer
+from worker.fetch.client import Fetcher, FetchPolicy, FetchResult
+from worker.fetch.errors import FetchError, HostBusyError
+from worker.fetch.polite import PoliteFetcher
+from worker.fetch.politeness import HostLimits, LocalLimiter, RedisLimiter
+from worker.fetch.robots import RobotsCache
+from worker.fetch.safety import AddressGuard, parse_networks
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
 
 #: Outcomes that end an attempt successfully (the page is stored, as new or known).
 SUCCESS_OUTCOMES = frozenset({Outcome.stored, Outcome.updated, Outcome.duplicate, Outcome.copy})
+#: Outcomes that wrote an article_event, to be relayed to the Redis stream.
+ANNOUNCED_OUTCOMES = frozenset({Outcome.stored, Outcome.updated, Outcome.copy})
 
 
 @dataclass(slots=True)
@@ -49,8 +59,11 @@ class IngestResult:
     error: str | None = None
     http_status: int | None = None
     retryable: bool = False
+    retry_after: float | None = None  # seconds the server asked for (Retry-After), when it did
     duplicate_of: int | None = None
     title: str | None = None
+    #: seconds spent per stage: fetch, extract, dedup, store
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -65,9 +78,14 @@ class IngestResult:
 class PipelineContext:
     """What ``ingest`` needs, built once per process: settings, a database engine, a fetcher."""
 
-    def __init__(self, settings: Settings, *, engine: Engine | None = None, fetcher: Fetcher | None = None) -> None:
+    def __init__(self, settings: Settings, *, engine: Engine | None = None, fetcher: Fetcher | None = None,
+                 allow_networks: str | list[str] | None = None) -> None:
+        # allow_networks: CIDRs added to settings.allow_networks for this context (the demo's server)
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
+        allow = parse_networks(settings.allow_networks) + parse_networks(allow_networks)
+        redis_url = settings.effective_redis_url
+        self.announcer: Announcer | None = Announcer(redis_url, maxlen=settings.stream_maxlen) if redis_url else None
         self.fetcher = fetcher or Fetcher(
             FetchPolicy(
                 user_agent=settings.user_agent,
@@ -76,11 +94,48 @@ class PipelineContext:
                 total_timeout=settings.total_timeout,
                 max_bytes=settings.max_bytes,
                 max_redirects=settings.max_redirects,
-            )
+            ),
+            guard=AddressGuard(allow),
         )
+        self.default_limits = HostLimits(delay=settings.politeness_delay,
+                                         concurrency=settings.politeness_concurrency)
+        self.polite = PoliteFetcher(
+            self.fetcher,
+            limiter=RedisLimiter(redis_url) if redis_url else LocalLimiter(),
+            robots=RobotsCache(user_agent=settings.user_agent, ttl=settings.robots_ttl,
+                               error_ttl=settings.robots_error_ttl, redis_url=redis_url),
+            default_limits=self.default_limits,
+        )
+        self._source_limits: dict[int, tuple[float, HostLimits]] = {}
+
+    def limits_for(self, source_id: int | None) -> HostLimits:
+        """The host limits of a source (its ``politeness`` JSON over the defaults), cached 60 s."""
+        if source_id is None:
+            return self.default_limits
+        now = time.monotonic()
+        cached = self._source_limits.get(source_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        from storage.models import Source
+
+        try:
+            with transaction(self.engine) as session:
+                source = session.get(Source, source_id)
+                config = dict(source.politeness or {}) if source is not None else {}
+        except (OperationalError, PoolTimeoutError) as exc:
+            raise DatabaseUnavailable(str(self.engine.url), _first_line(exc)) from exc
+        limits = HostLimits.from_config(self.default_limits, config)
+        self._source_limits[source_id] = (now + 60, limits)
+        return limits
+
+    def fetch(self, url: str, *, source_id: int | None = None, max_wait: float | None = None) -> FetchResult:
+        """Fetch politely: URL safety, robots.txt, the host's slot, then the bounded fetch."""
+        return self.polite.fetch(url, limits=self.limits_for(source_id), max_wait=max_wait)
 
     def close(self) -> None:
-        self.fetcher.close()
+        self.polite.close()
+        if self.announcer is not None:
+            self.announcer.close()
         self.engine.dispose()
 
 
@@ -141,11 +196,14 @@ def ingest(
     source_id: int | None = None,
     task_id: str | None = None,
     retries_left: int = 0,
+    max_wait: float | None = None,
 ) -> IngestResult:
     """Fetch, extract, deduplicate and store one article; record the attempt.
 
     ``retries_left`` says whether the caller will try again after a retryable failure; the
-    attempt is then recorded as not final.
+    attempt is then recorded as not final. ``max_wait``: how long to wait for the host's
+    politeness slot (None: as long as it takes); past it :class:`HostBusyError` is raised and
+    nothing is recorded (no request was made).
 
     Never raises for a bad page or a dead host (the outcome says what happened). Raises
     :class:`storage.db.DatabaseUnavailable` when the database cannot be reached, so that the
@@ -153,6 +211,7 @@ def ingest(
     """
     started = datetime.now(UTC)
     t0 = time.monotonic()
+    stages: dict[str, float] = {}
     attempt = FetchAttemptBase(url=url, source_id=source_id, task_id=task_id, started_at=started,
                                outcome=Outcome.error.value)
 
@@ -165,6 +224,8 @@ def ingest(
         attempt.final = not (result.retryable and retries_left > 0)
         attempt.finished_at = datetime.now(UTC)
         attempt.duration_ms = int((time.monotonic() - t0) * 1000)
+        result.timings = dict(stages)
+        metrics.observe(result.outcome.value, stages)
         return result
 
     try:
@@ -174,18 +235,30 @@ def ingest(
         _record_alone(ctx, attempt)
         return result
 
+    mark = time.monotonic()
     try:
-        page = ctx.fetcher.fetch(target)
+        page = ctx.fetch(target, source_id=source_id, max_wait=max_wait)
+    except HostBusyError:
+        raise
     except FetchError as exc:
+        stages["fetch"] = time.monotonic() - mark
+        retryable = exc.retryable
+        error = str(exc)
+        if retryable and exc.retry_after is not None and exc.retry_after > ctx.settings.retry_after_max:
+            retryable = False
+            error += f"; Retry-After over the {ctx.settings.retry_after_max:g} s limit: not retried"
         result = finish(
-            IngestResult(url=url, outcome=Outcome(exc.outcome), error=str(exc), http_status=exc.status,
-                         retryable=exc.retryable),
+            IngestResult(url=url, outcome=Outcome(exc.outcome), error=error, http_status=exc.status,
+                         retryable=retryable, retry_after=exc.retry_after),
             nbytes=exc.nbytes,
         )
         _record_alone(ctx, attempt)
         return result
 
+    stages["fetch"] = time.monotonic() - mark
+    mark = time.monotonic()
     article = extract_article(page.text, page.final_url)
+    stages["extract"] = time.monotonic() - mark
     if not article.is_article:
         result = finish(
             IngestResult(url=url, outcome=Outcome.not_article, http_status=page.status,
@@ -196,20 +269,29 @@ def ingest(
         _record_alone(ctx, attempt)
         return result
 
+    mark = time.monotonic()
     canonical = choose_canonical(page.final_url, article.canonical_url)
     key = url_key(canonical)
     fingerprint = content_fingerprint(article.body)
+    signature = near_signature(article.body)
+    bands = band_keys(signature) if signature is not None else []
     values = article_values(article, canonical_url=canonical)
     photos = photo_rows(article)
+    stages["dedup"] = time.monotonic() - mark
 
+    mark = time.monotonic()
     try:
         with transaction(ctx.engine) as session:
             result = _store(session, values=values, photos=photos, key=key, fingerprint=fingerprint,
-                            source_id=source_id, url=url, status=page.status)
+                            signature=signature, bands=bands, source_id=source_id, url=url,
+                            status=page.status)
+            stages["store"] = time.monotonic() - mark
             finish(result, nbytes=page.nbytes)
             repo.record_fetch_attempt(session, attempt=attempt)
     except (OperationalError, PoolTimeoutError) as exc:
         raise DatabaseUnavailable(str(ctx.engine.url), _first_line(exc)) from exc
+    if ctx.announcer is not None and result.outcome in ANNOUNCED_OUTCOMES:
+        ctx.announcer.announce(ctx.engine)
     return result
 
 
@@ -220,22 +302,30 @@ def _store(
     photos: list[PhotoBase],
     key: str,
     fingerprint: str,
+    signature: bytes | None,
+    bands: list[int],
     source_id: int | None,
     url: str,
     status: int,
 ) -> IngestResult:
     now = datetime.now(UTC)
+    # Two copies of one story fetched at once from two sites: the second waits for the first to
+    # commit, then finds it (otherwise both would be stored as originals).
+    repo.lock_content(session, fingerprint=fingerprint, band_keys=bands)
     row, created = repo.insert_article_if_absent(
         session,
-        values={**values, "content_fingerprint": fingerprint, "source_id": source_id, "fetched_at": now},
+        values={**values, "content_fingerprint": fingerprint, "minhash": signature, "source_id": source_id,
+                "fetched_at": now},
         url_key=key,
     )
     assert row.id is not None
     title = values.get("title")
     if created:
-        original = repo.find_by_fingerprint(session, fingerprint=fingerprint, exclude_id=row.id)
+        original = _original_of(session, row_id=row.id, fingerprint=fingerprint, signature=signature, bands=bands)
         repo.replace_photos(session, article_id=row.id, photos=photos)
-        if original is not None and is_duplicate(fingerprint, original.content_fingerprint):
+        if bands:
+            repo.replace_bands(session, article_id=row.id, keys=bands)
+        if original is not None:
             root = original.duplicate_of or original.id
             row.duplicate_of = root
             row.group_id = original.group_id or root
@@ -254,8 +344,9 @@ def _store(
     same_photos = _same_photos(repo.photos_for(session, article_id=row.id), photos)
     # The row keeps the URL spelling it was first stored under; only content counts as a change.
     content = {k: v for k, v in values.items() if k not in ("url", "canonical_url")}
+    earlier = _revision_values(row)  # the text as stored before this fetch
     fields_changed = repo.update_article(
-        session, article=row, values={**content, "content_fingerprint": fingerprint}
+        session, article=row, values={**content, "content_fingerprint": fingerprint, "minhash": signature}
     )
     row.fetched_at = now
     if same_body and same_photos and not fields_changed:
@@ -264,11 +355,37 @@ def _store(
                             duplicate_of=row.duplicate_of, title=title)
     if not same_photos:
         repo.replace_photos(session, article_id=row.id, photos=photos)
+    if not same_body:
+        repo.replace_bands(session, article_id=row.id, keys=bands)
+    # Keep the earlier text: revision N as it was (unless stored already), then N+1 as fetched now.
+    repo.add_article_revision(session, article_id=row.id, revision=row.revision, values=earlier)
     row.revision += 1
     row.modified_at = now
     session.add(row)
+    repo.add_article_revision(session, article_id=row.id, revision=row.revision, values=_revision_values(row))
     repo.add_event(session, article_id=row.id, kind=EventKind.updated)
     return IngestResult(url=url, outcome=Outcome.updated, article_id=row.id, http_status=status, title=title)
+
+
+def _original_of(session: Any, *, row_id: int, fingerprint: str, signature: bytes | None,
+                 bands: list[int]) -> Any:
+    """The stored article this new one duplicates, if any: the same body first, else the oldest
+    near-duplicate among the articles sharing an LSH band key."""
+    exact = repo.find_by_fingerprint(session, fingerprint=fingerprint, exclude_id=row_id)
+    if exact is not None and is_duplicate(fingerprint, exact.content_fingerprint):
+        return exact
+    for candidate in repo.near_candidates(session, keys=bands, exclude_id=row_id):
+        if is_duplicate(fingerprint, candidate.content_fingerprint, signature, candidate.minhash):
+            return candidate
+    return None
+
+
+_REVISION_FIELDS = ("title", "lead", "body", "body_html", "published", "updated", "content_fingerprint",
+                    "fetched_at")
+
+
+def _revision_values(row: Any) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in _REVISION_FIELDS}
 
 
 def _record_alone(ctx: PipelineContext, attempt: FetchAttemptBase) -> None:

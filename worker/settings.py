@@ -42,10 +42,42 @@ class Settings(BaseSettings):
     max_bytes: int = 5_000_000
     max_redirects: int = 5
 
+    # URL safety: CIDRs whose addresses may be fetched although not public ("127.0.0.0/8")
+    allow_networks: str = ""
+    # politeness (a source's `politeness` JSON overrides per host: delay, rate, concurrency)
+    politeness_delay: float = 1.0  # seconds between two requests to one host (all workers together)
+    politeness_concurrency: int = 2  # requests in flight to one host (all workers together)
+    politeness_max_wait: float = 2.0  # a task waits this long for a slot, then is rescheduled
+    robots_ttl: int = 3600  # seconds a host's robots.txt is kept
+    robots_error_ttl: int = 60  # seconds a failed robots.txt (5xx, timeout) is kept before trying again
+    # retries of fetches that may succeed later (429/503 with Retry-After, other 5xx, timeouts, resets)
+    fetch_max_attempts: int = 4
+    retry_backoff: float = 5.0  # first delay; doubled each attempt, with jitter
+    retry_backoff_max: float = 300.0
+    retry_after_max: float = 900.0  # a longer Retry-After is not waited for: the failure is final
+    db_retry_max_delay: float = 60.0  # database outages: capped exponential backoff
+    # Redis broker: an unacknowledged task (its worker killed) is delivered again after this long;
+    # keep it far above task_time_limit and every retry countdown
+    visibility_timeout: int = 3600
+
+    # Discovery and scheduling (see scheduler/sources.py, worker/discover.py, scheduler/beat.py).
+    sources: str | None = None  # NEWSINGEST_SOURCES: the registry TOML (default: the shipped one)
+    discover_max_urls: int = 500  # cap on URLs enqueued per discovery run (a source may set less)
+    queued_ttl: int = 3600  # seconds a URL stays in the Redis "already queued" set
+    recrawl_window_hours: float = 24.0  # articles younger than this are fetched again ...
+    recrawl_every: int = 3 * 3600  # ... at most once per this many seconds
+    recrawl_max_per_run: int = 20  # ... and at most this many per discovery run
+    schedule_sync_interval: int = 60  # beat re-reads the registry this often (seconds)
+    beat_max_loop_interval: int = 5  # beat wakes at least this often (seconds)
+    redbeat_lock_timeout: int = 30  # a second beat takes over this long after the first died
+
     task_soft_time_limit: int = 60
     task_time_limit: int = 90
     worker_concurrency: int = 2
     log_level: str = "INFO"
+    log_json: bool = False  # one JSON object per log line (task_id, source_id, url on each)
+    metrics_port: int | None = None  # Prometheus /metrics of `newsingest worker` (e.g. 9808)
+    stream_maxlen: int = 100_000  # bound of the Redis stream newsingest:articles
 
     @property
     def broker_is_redis(self) -> bool:

@@ -10,14 +10,17 @@ from celery.signals import worker_process_init, worker_process_shutdown
 
 from storage.db import DatabaseUnavailable
 from worker.celery_app import TaskName, app
+from worker.fetch.errors import HostBusyError
+from worker.fetch.retry import busy_delay, retry_delay
 from worker.pipeline import PipelineContext, ingest
 from worker.runtime import close_context, get_context
 
 log = logging.getLogger(__name__)
 
-#: How often a fetch that may succeed later (timeout, 5xx, connection error) is tried again.
-FETCH_RETRIES = 2
-
+#: Reschedules of a task whose host is busy before it waits for the slot in place instead.
+MAX_BUSY_RESCHEDULES = 200
+#: Database outages: how often a task is retried (capped exponential backoff) before it fails.
+MAX_DB_RETRIES = 40
 
 @worker_process_init.connect
 def _fresh_context_after_fork(**_: Any) -> None:
@@ -35,19 +38,70 @@ def _close_context(**_: Any) -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=20,  # database outages: retried with capped backoff (about 15 minutes in all)
+    max_retries=None,  # bounded below, per cause: fetch attempts, busy host, database outage
     ignore_result=True,
 )
-def ingest_url(self: Task, url: str, source_id: int | None = None) -> dict[str, Any]:
-    """Ingest one URL. Retries (with backoff) while the database is down or a fetch may succeed later."""
+def ingest_url(self: Task, url: str, source_id: int | None = None, attempt: int = 1, busy: int = 0,
+               db_retries: int = 0) -> dict[str, Any]:
+    """Ingest one URL (one fetch attempt). A busy host reschedules the task (short jittered
+    countdown, no request made); a fetch that may succeed later is retried after Retry-After or
+    an exponential backoff, up to ``fetch_max_attempts``; a database outage is retried with
+    capped backoff. Retries keep the task id, so ``enqueue --wait`` follows them."""
     ctx: PipelineContext = get_context()
-    retries_left = max(0, FETCH_RETRIES - self.request.retries)
+    settings = ctx.settings
+    retries_left = max(0, settings.fetch_max_attempts - attempt)
+    state = {"attempt": attempt, "busy": busy, "db_retries": db_retries}
+
+    def again(countdown: float, **changes: int) -> Exception:
+        kwargs = {"source_id": source_id, **state, **changes}
+        return self.retry(args=(url,), kwargs=kwargs, countdown=round(countdown, 3))
+
+    max_wait = settings.politeness_max_wait if busy < MAX_BUSY_RESCHEDULES else None
     try:
-        result = ingest(url, ctx=ctx, source_id=source_id, task_id=self.request.id, retries_left=retries_left)
+        result = ingest(url, ctx=ctx, source_id=source_id, task_id=self.request.id, retries_left=retries_left,
+                        max_wait=max_wait)
+    except HostBusyError as exc:
+        raise again(busy_delay(exc.wait), busy=busy + 1) from None
     except DatabaseUnavailable as exc:
-        log.warning("database unavailable for %s: %s; retrying", url, exc)
-        raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries * 2)) from exc
+        if db_retries >= MAX_DB_RETRIES:
+            log.error("database unavailable for %s after %d retries: %s; giving up", url, db_retries, exc)
+            raise
+        delay = retry_delay(db_retries + 1, retry_after=None, base=1.0, cap=settings.db_retry_max_delay)
+        log.warning("database unavailable for %s: %s; retry in %.1f s", url, exc, delay)
+        raise again(delay, db_retries=db_retries + 1) from exc
     if result.retryable and retries_left > 0:
-        raise self.retry(countdown=min(60, 5 * 2 ** self.request.retries))
+        delay = retry_delay(attempt, retry_after=result.retry_after, base=settings.retry_backoff,
+                            cap=settings.retry_backoff_max)
+        log.info("%s %s (attempt %d): %s; retry in %.1f s", result.outcome.value, url, attempt,
+                 result.error, delay)
+        raise again(delay, attempt=attempt + 1)
     log.info("%s %s article=%s %s", result.outcome.value, url, result.article_id, result.error or "")
     return result.to_dict()
+
+
+@app.task(
+    name=TaskName.discover_source.value,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def discover_source(self: Task, source_id: int) -> dict[str, Any]:
+    """Discover a source's new articles and send an ``ingest_url`` task for each (worker/discover.py).
+
+    A disabled or unknown source is a no-op, so a stale schedule entry costs nothing.
+    """
+    from worker.discover import run_discovery
+
+    ctx: PipelineContext = get_context()
+
+    def send(url: str) -> None:
+        ingest_url.apply_async((url,), {"source_id": source_id})
+
+    try:
+        result = run_discovery(source_id, ctx=ctx, enqueue=send, task_id=self.request.id)
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable for discovery of source %s: %s; retrying", source_id, exc)
+        raise self.retry(exc=exc, countdown=10) from exc
+    return result.to_dict() if result is not None else {"source_id": source_id, "skipped": True}

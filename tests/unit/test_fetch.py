@@ -19,6 +19,7 @@ from worker.fetch.errors import (
     NotFoundError,
     TooLargeError,
 )
+from worker.fetch.safety import AddressGuard, parse_networks
 
 VI = "<html><head><title>Tin tức</title></head><body><p>Hội nghị tổng kết công tác năm 2023</p></body></html>"
 
@@ -72,7 +73,8 @@ def server():
 @pytest.fixture
 def fetcher():
     f = Fetcher(FetchPolicy(user_agent="newsingest-test", connect_timeout=2, read_timeout=1.0,
-                            total_timeout=3.0, max_bytes=2_000_000, max_redirects=4))
+                            total_timeout=3.0, max_bytes=2_000_000, max_redirects=4),
+                guard=AddressGuard(parse_networks("127.0.0.0/8")))
     yield f
     f.close()
 

@@ -39,9 +39,9 @@ def test_metadata_matches_migrations(db_url):
 def test_current_and_head(sqlite_url):
     assert migrate.current(sqlite_url) is None
     migrate.upgrade(sqlite_url)
-    assert migrate.current(sqlite_url) == migrate.head() == "0001"
+    assert migrate.current(sqlite_url) == migrate.head() == "0003"
     migrate.upgrade(sqlite_url)  # idempotent
-    assert migrate.current(sqlite_url) == "0001"
+    assert migrate.current(sqlite_url) == migrate.head()
 
 
 @pytest.mark.postgres
@@ -88,7 +88,7 @@ def test_alembic_cli_from_any_cwd(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert migrate.current(url) == "0001"
+    assert migrate.current(url) == migrate.head()
 
 
 def test_migrations_do_not_import_worker(tmp_path):
@@ -126,4 +126,4 @@ def test_concurrent_upgrades_postgresql(pg_url, tmp_path):
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    assert migrate.current(pg_url) == "0001"
+    assert migrate.current(pg_url) == migrate.head()

@@ -44,7 +44,8 @@ def server(bodies):
 
 @pytest.fixture
 def ctx(db_url, engine):
-    c = PipelineContext(Settings(database_url=db_url), engine=engine)
+    c = PipelineContext(Settings(database_url=db_url, allow_networks="127.0.0.0/8", politeness_delay=0),
+                        engine=engine)
     yield c
     c.fetcher.close()
 
@@ -120,3 +121,28 @@ def test_failures_are_recorded_and_store_nothing(ctx, engine, server):
     with transaction(engine) as s:
         outcomes = sorted(a.outcome for a in s.execute(select(FetchAttempt)).scalars())
     assert outcomes == sorted(["not_found", "not_article", "invalid_url"])
+
+
+def test_syndicated_variants_join_one_group_and_other_stories_do_not(ctx, engine, bodies):
+    nld = _page("nld_article")
+    title = "Chiến sự đẩy giá hoa nhập khẩu dịp 8-3 tăng mạnh"
+    # Another site: its own headline, a boilerplate line and a related box appended to the body.
+    syndicated = TUOITRE.replace(title, "Giá hoa nhập khẩu tăng vọt dịp 8-3 vì chiến sự").replace(
+        "Xung đột ở khu vực Trung Đông", "Theo TTXVN, xung đột ở khu vực Trung Đông")
+    # A lightly edited version: a few words changed in the body.
+    edited = TUOITRE.replace("khan hiếm", "thiếu hụt").replace("tăng giá", "đội giá").replace(
+        "Hà Lan", "Hà Lan (Netherlands)")
+    assert syndicated != TUOITRE and edited != TUOITRE
+    pages = {"/orig": TUOITRE, "/synd": syndicated, "/edit": edited, "/other": nld}
+    routes = {p: (lambda h, p=p: send(h, 200, pages[p].encode("utf-8"))) for p in pages}
+    with RouteServer(routes) as srv:
+        results = {p: ingest(srv.url(p), ctx=ctx) for p in ("/orig", "/synd", "/edit", "/other")}
+    orig = results["/orig"].article_id
+    assert results["/orig"].outcome == Outcome.stored
+    assert (results["/synd"].outcome, results["/synd"].duplicate_of) == (Outcome.copy, orig)
+    assert (results["/edit"].outcome, results["/edit"].duplicate_of) == (Outcome.copy, orig)
+    assert results["/other"].outcome == Outcome.stored
+    with transaction(engine) as s:
+        groups = {p: repo.get_article(s, article_id=r.article_id).group_id for p, r in results.items()}
+    assert groups["/orig"] == groups["/synd"] == groups["/edit"] == orig != groups["/other"]
+    assert _events(engine) == ["created", "duplicate", "duplicate", "created"]

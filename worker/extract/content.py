@@ -15,7 +15,16 @@ import nh3
 from bs4 import Comment, NavigableString, Tag
 
 from worker.extract.article import Photo, RelatedLink
-from worker.extract.dom import BLOCK_TAGS, TagIndex, attr, classes_and_id, is_hidden, link_density, node_text
+from worker.extract.dom import (
+    BLOCK_TAGS,
+    TagIndex,
+    attr,
+    classes_and_id,
+    has_descendant,
+    is_hidden,
+    link_density,
+    node_text,
+)
 from worker.extract.photos import absolute_url, is_photo_box, photo_from_box, photo_from_img
 from worker.extract.selectors import (
     BODY_SELECTORS,
@@ -31,6 +40,7 @@ from worker.extract.text import normalize_text
 
 MIN_ARTICLE_CHARS = 250
 _TEXT_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
+_NESTED_BLOCKS = frozenset({"img", "figure", "table", "div", "p", "ul"})
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CONTAINERS = {"div", "section", "ul", "ol", "table", "aside", "article", "tbody", "tr", "td", "dl", "center",
                "span"}
@@ -88,6 +98,38 @@ def _select_container(idx: TagIndex, selectors: tuple[str, ...]) -> Tag | None:
     return None
 
 
+def same_selector_parts(idx: TagIndex, container: Tag, selectors: tuple[str, ...]) -> list[Tag]:
+    """When the body selector that found ``container`` matches several blocks (a body cut in parts by
+    ads or photos: ``.story-body-1``, ``.story-body-2``), every non-nested match holding paragraph text
+    and sharing a near ancestor with the first one, in document order."""
+    for sel in selectors:
+        hits = idx.select(sel, limit=40)
+        if container not in hits:
+            continue
+        near = {id(a) for a in list(container.parents)[:2]}
+        depth = len(list(container.parents))
+        first_cls = _signature(container)
+        out: list[Tag] = []
+        for el in hits:
+            if el is container:
+                out.append(el)
+                continue
+            if any(idx.contains(o, el) or idx.contains(el, o) for o in out) or idx.contains(container, el):
+                continue
+            if idx.contains(el, container):
+                continue
+            if not any(id(a) in near for a in list(el.parents)[:2]) or len(list(el.parents)) != depth:
+                continue
+            sig = _signature(el)
+            if sig[0] != first_cls[0] or sig[1][:1] != first_cls[1][:1]:
+                continue
+            text, _ = _para_text(el)
+            if text >= 150 and link_density(el) <= 0.25:
+                out.append(el)
+        return out
+    return [container]
+
+
 def score_container(idx: TagIndex) -> Tag | None:
     """Readability-style scoring: paragraph text credits its parent and grandparent."""
     scores: dict[int, float] = {}
@@ -137,6 +179,66 @@ def find_body_container(idx: TagIndex, profile_selectors: tuple[str, ...] = ()) 
         or _select_container(idx, BODY_SELECTORS)
         or score_container(idx)
     )
+
+
+def _para_text(el: Tag) -> tuple[int, int]:
+    """(characters of paragraph text, characters of linked text inside those paragraphs)."""
+    if el.name == "p":
+        paras = [el]
+    else:
+        paras = el.find_all("p")
+    total = linked = 0
+    for p in paras:
+        t = len(p.get_text(" ", strip=True))
+        if t >= 25:
+            total += t
+            linked += sum(len(a.get_text(strip=True)) for a in p.find_all("a"))
+    return total, linked
+
+
+def _signature(el: Tag) -> tuple[str, tuple[str, ...]]:
+    cls = el.get("class") or []
+    return el.name, tuple(cls if isinstance(cls, list) else str(cls).split())
+
+
+def expand_container(container: Tag) -> list[Tag]:
+    """The container plus its siblings that continue the article.
+
+    Bodies are often cut into several blocks by ads, photos or "read more" inserts: sibling blocks
+    with the same tag and classes as the container, and sibling blocks of clean paragraph text (little
+    linked text), belong to it (the readability rule). Siblings that look like boilerplate by their
+    class/id never do.
+    """
+    parent = container.parent
+    if not isinstance(parent, Tag) or parent.name in ("html", "[document]"):
+        return [container]
+    sig = _signature(container)
+    own, _ = _para_text(container)
+    out: list[Tag] = []
+    for sib in parent.children:
+        if sib is container:
+            out.append(sib)
+            continue
+        if not isinstance(sib, Tag) or sib.name in DROP_TAGS or sib.name in ("h1", "script"):
+            continue
+        tokens = classes_and_id(sib)
+        if tokens and NEGATIVE_TOKEN_RE.search(tokens):
+            continue
+        if attr(sib, "type").lower() in BOILERPLATE_TYPES or is_hidden(sib):
+            continue
+        if sig[1] and _signature(sib) == sig:
+            out.append(sib)
+            continue
+        text, linked = _para_text(sib)
+        if text >= 80 and linked <= text * 0.25 and (sib.name == "p" or text >= max(200, own * 0.1)):
+            if sib.name != "p":
+                if _starts_with_related_heading(sib) or link_density(sib) > 0.2:
+                    continue
+                # teaser lists: several headings that are links to other pages
+                if sum(1 for h in sib.find_all(["h2", "h3", "h4"], limit=10) if h.find("a") is not None) >= 2:
+                    continue
+            out.append(sib)
+    return out
 
 
 # ----------------------------------------------------------------------------- body walk
@@ -192,13 +294,13 @@ class _Walker:
             return
         self.blocks.append(Block(kind=kind, text=text, el=el))
 
-    def _add_photo(self, photo: Photo | None) -> None:
+    def _add_photo(self, photo: Photo | None, el: Tag | None = None) -> None:
         if photo is None:
             return
         if any(b.photo is not None and b.photo.src == photo.src for b in self.blocks):
             return
         photo.position = self._n_text()
-        self.blocks.append(Block(kind="photo", photo=photo))
+        self.blocks.append(Block(kind="photo", photo=photo, el=el))
 
     def skip(self, el: Tag) -> bool:
         """True when ``el`` is boilerplate; related boxes give their links to ``self.related``."""
@@ -240,7 +342,7 @@ class _Walker:
                 continue
             if name == "img":
                 self.flush()
-                self._add_photo(photo_from_img(child, self.base, 0, None))
+                self._add_photo(photo_from_img(child, self.base, 0, None), child)
                 continue
             if name == "figcaption":
                 continue
@@ -249,9 +351,9 @@ class _Walker:
             if name in BLOCK_TAGS or name == "figure" or attr(child, "type"):
                 if is_photo_box(child):
                     self.flush()
-                    self._add_photo(photo_from_box(child, self.base, 0))
+                    self._add_photo(photo_from_box(child, self.base, 0), child)
                     continue
-                if name in _TEXT_BLOCKS and child.find(["img", "figure", "table", "div", "p", "ul"]) is None:
+                if name in _TEXT_BLOCKS and not has_descendant(child, _NESTED_BLOCKS):
                     self.flush()
                     text = node_text(child)
                     if text:
@@ -290,11 +392,22 @@ def _is_byline_block(b: Block) -> bool:
     return False
 
 
-def walk_body(container: Tag, base: str, lead: str | None = None, title: str | None = None,
+def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, title: str | None = None,
               extra_drop: set[int] | None = None) -> BodyResult:
     w = _Walker(base, extra_drop or set())
-    w.walk(container)
-    w.flush()
+    for part in container if isinstance(container, list) else [container]:
+        if isinstance(container, list) and len(container) > 1 and part.name in BLOCK_TAGS | {"p"}:
+            w.flush()
+            if part.name in _TEXT_BLOCKS and not has_descendant(part, _NESTED_BLOCKS):
+                text = node_text(part)
+                if text:
+                    w._add_text("h" if part.name in _HEADINGS else "p", text, part)
+                continue
+            if is_photo_box(part):
+                w._add_photo(photo_from_box(part, base, 0), part)
+                continue
+        w.walk(part)
+        w.flush()
     blocks = w.blocks
     # lead / title repeated inside the container
     skip_texts = {t.casefold() for t in (lead, title) if t}
@@ -377,6 +490,24 @@ def body_html(result: BodyResult) -> str:
 # ----------------------------------------------------------------------------- is_article
 
 
+def _teaser_items(container: Tag) -> int:
+    """Teasers of other pages: a URL linked both from a thumbnail image and from a headline-like text
+    (>= 20 characters) inside the content block. A list page is made of these; an article has at most
+    a small related box of them."""
+    thumbs: set[str] = set()
+    titled: set[str] = set()
+    for a in container.find_all("a", href=True, limit=600):
+        href = attr(a, "href").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            continue
+        if a.find("img") is not None:
+            thumbs.add(href)
+        text = node_text(a)
+        if len(text) >= 20 and len(text.split()) >= 4:
+            titled.add(href)
+    return len(thumbs & titled)
+
+
 def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld: bool, og_type: str | None,
                       has_list_ld: bool, has_date: bool = True) -> tuple[bool, str | None]:
     if container is None:
@@ -386,6 +517,9 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     long_paras = sum(1 for b in text_blocks if len(b.text) >= 60)
     if body_len < MIN_ARTICLE_CHARS:
         return False, f"too little article text ({body_len} chars)"
+    teasers = _teaser_items(container)
+    if teasers >= 3 and (teasers >= 0.75 * long_paras or (teasers >= 8 and teasers >= 0.5 * long_paras)):
+        return False, f"list/section page ({teasers} teasers of other pages in the content block)"
     is_article_meta = has_article_ld or (og_type or "").lower() == "article"
     if not is_article_meta:
         if not has_date and (og_type or "").lower() == "website":
@@ -396,3 +530,87 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     elif long_paras < 1:
         return False, "no article paragraph"
     return True, None
+
+
+# ----------------------------------------------------------------------------- photos outside the walk
+
+
+def _in_teaser_or_boilerplate(el: Tag, stop: int = 6) -> bool:
+    """A figure that is a link to another page, or sits in a related/ads/share block."""
+    node: Tag | None = el
+    for _ in range(stop):
+        if node is None or not isinstance(node, Tag) or node.name in ("body", "html", "article", "main"):
+            break
+        if node.name == "a" and node.has_attr("href"):
+            href = attr(node, "href").lower().split("?")[0]
+            if not re.search(r"\.(?:jpe?g|png|gif|webp|avif)$", href):
+                return True
+        if node is not el:
+            tokens = classes_and_id(node)
+            if tokens and NEGATIVE_TOKEN_RE.search(tokens):
+                return True
+        node = node.parent
+    return any(a.has_attr("href") and not re.search(r"\.(?:jpe?g|png|gif|webp|avif)(?:\?|$)", attr(a, "href").lower())
+               and a.find("img") is not None for a in el.find_all("a", limit=3))
+
+
+def add_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag], result: BodyResult,
+                      base: str) -> None:
+    """Photos the body walk did not reach: the lead (hero) figure between the headline and the body,
+    and figures beside the body blocks, up to the end of the body. Teasers (figures that link to
+    other pages) and figures in related/ads/share blocks are left out. Photos are ordered by their
+    place in the document; ``position`` counts the text blocks before each."""
+    if not parts:
+        return
+    p0 = idx.pos.get(id(parts[0]))
+    plast = idx.pos.get(id(parts[-1]))
+    if p0 is None or plast is None:
+        return
+    start = p0
+    if title_el is not None:
+        t = idx.pos.get(id(title_el))
+        if t is not None and t < p0:
+            start = t
+    end = idx.end[plast]
+    have: set[str] = set()
+    for ph in result.photos:
+        have.add(ph.src)
+        have.update(ph.alternatives)
+    added: list[tuple[int, Photo]] = []
+    last_fig_end = -1
+    for i in idx.by_name.get("figure", []):
+        if i < start or i > end or i <= last_fig_end:
+            continue
+        fig = idx.tags[i]
+        last_fig_end = idx.end[i]
+        if any(idx.contains(part, fig) for part in parts) and not _in_teaser_or_boilerplate(fig):
+            # inside the body: the walker saw it (or dropped it on purpose)
+            continue
+        if _in_teaser_or_boilerplate(fig) or is_hidden(fig):
+            continue
+        photo = photo_from_box(fig, base, 0)
+        if photo is None or photo.src in have or have & set(photo.alternatives):
+            continue
+        have.add(photo.src)
+        added.append((i, photo))
+    if not added:
+        return
+    # keep the walk order for blocks without a position; insert the new photos by position
+    ordered: list[Block] = []
+    new = sorted(((i, Block(kind="photo", photo=p)) for i, p in added), key=lambda t: t[0])
+    k = 0
+    for b in result.blocks:
+        pos = idx.pos.get(id(b.el)) if b.el is not None else None
+        while pos is not None and k < len(new) and new[k][0] < pos:
+            ordered.append(new[k][1])
+            k += 1
+        ordered.append(b)
+    ordered.extend(b for _, b in new[k:])
+    n = 0
+    for b in ordered:
+        if b.kind == "photo" and b.photo is not None:
+            b.photo.position = n
+        else:
+            n += 1
+    result.blocks = ordered
+    result.photos = [b.photo for b in ordered if b.photo is not None]

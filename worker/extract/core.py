@@ -20,11 +20,23 @@ from bs4 import BeautifulSoup, Tag
 
 from worker.extract.article import Article
 from worker.extract.charset import decode_html
-from worker.extract.content import body_html, decide_is_article, find_body_container, walk_body
+from worker.extract.content import (
+    Block,
+    BodyResult,
+    add_region_photos,
+    body_html,
+    decide_is_article,
+    expand_container,
+    find_body_container,
+    same_selector_parts,
+    walk_body,
+)
 from worker.extract.dates import VN_TZ, find_visible_date, parse_iso, parse_visible
 from worker.extract.dom import TagIndex, node_text
 from worker.extract.profiles import SiteProfile, profile_for
+from worker.extract.prune import prune_html
 from worker.extract.selectors import (
+    BODY_SELECTORS,
     BREADCRUMB_SELECTORS,
     BYLINE_SELECTORS,
     DATE_SELECTORS,
@@ -38,7 +50,10 @@ from worker.extract.text import extract_place, normalize_text, parse_byline
 
 log = logging.getLogger(__name__)
 
-MAX_HTML_CHARS = 8_000_000
+MAX_HTML_CHARS = 12_000_000
+# the pruned page handed to BeautifulSoup is cut here (time is linear in elements; real pruned news pages
+# are 10-300 KB)
+MAX_SOUP_CHARS = 1_000_000
 # scripts (except JSON-LD), styles, <noscript> and inline SVG are dropped before parsing: they are most
 # of the bytes of a news page and nothing reads them; this halves BeautifulSoup's parse time
 _PRESTRIP_RE = re.compile(
@@ -96,6 +111,24 @@ def _default_tz(host: str, soup: BeautifulSoup, profile: SiteProfile | None) -> 
 # ----------------------------------------------------------------------------- field finders
 
 
+_KICKER_END_RE = re.compile(r"[:|–—-]\s*$")
+
+
+def _kicker_variant(visible: str, structured: str) -> str | None:
+    """The structured headline when it is the visible one plus or minus a kicker ("Kenia: " + h1):
+    publishers' own headline field then carries the complete, deliberate form."""
+    v, s = visible.strip(), structured.strip()
+    if v == s or not v or not s:
+        return None
+    longer, shorter = (s, v) if len(s) > len(v) else (v, s)
+    if not longer.endswith(shorter):
+        return None
+    prefix = longer[: -len(shorter)]
+    if 2 <= len(prefix.strip()) <= 60 and _KICKER_END_RE.search(prefix):
+        return s
+    return None
+
+
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None) -> tuple[str | None, Tag | None]:
     ref = st.title or st.og_title
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
@@ -106,6 +139,9 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
             continue
         if ref is None:
             return text, el
+        kicked = _kicker_variant(text, ref)
+        if kicked:
+            return kicked, el
         if similarity(text, ref) >= 0.5 or (st.og_title and similarity(text, st.og_title) >= 0.5):
             return text, el
         if first is None:
@@ -195,6 +231,26 @@ def _find_category(idx: TagIndex, st: Structured, prof: SiteProfile | None) -> l
     return []
 
 
+def _use_ld_body(result: BodyResult, ld_body: str | None, lead: str | None) -> None:
+    """Pages rendered by script carry the text only in JSON-LD ``articleBody``: when the page's own
+    body text is less than half of it, the structured text is the body (photos kept)."""
+    if not ld_body:
+        return
+    paras = [t for t in (normalize_text(x) for x in re.split(r"\n+", ld_body)) if t]
+    total = sum(len(p) for p in paras)
+    if total < 400 or len(result.body) >= total * 0.5:
+        return
+    if lead and paras and paras[0].casefold().startswith(lead.casefold()[:80]):
+        first = paras[0][len(lead):].strip()
+        paras = ([first] if first else []) + paras[1:]
+    photos = [b for b in result.blocks if b.kind == "photo"]
+    for b in photos:
+        if b.photo is not None:
+            b.photo.position = min(b.photo.position, len(paras))
+    result.blocks = [Block(kind="p", text=p) for p in paras] + photos
+    result.photos = [b.photo for b in photos if b.photo is not None]
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -254,7 +310,11 @@ def _extract(raw: str | bytes, url: str) -> Article:
         text = text[:MAX_HTML_CHARS]
     if "<" not in text[:100_000]:
         return Article(url=url, site=site, is_article=False, reason="not HTML")
-    soup = BeautifulSoup(_PRESTRIP_RE.sub(" ", text), "lxml")
+    pruned = prune_html(text)
+    markup = pruned if pruned is not None else _PRESTRIP_RE.sub(" ", text)
+    if len(markup) > MAX_SOUP_CHARS:  # bounded time: no news article needs more than this after pruning
+        markup = markup[:MAX_SOUP_CHARS]
+    soup = BeautifulSoup(markup, "lxml")
     if soup.find("body") is None and soup.find("html") is None:
         return Article(url=url, site=site, is_article=False, reason="no HTML document")
 
@@ -286,11 +346,19 @@ def _extract(raw: str | bytes, url: str) -> Article:
         extra_drop.add(id(title_el))
 
     base = url
-    result = walk_body(container, base, lead, title, extra_drop) if container is not None else None
+    parts: list[Tag] = []
+    if container is not None:
+        parts = same_selector_parts(idx, container, (prof.body if prof else ()) + BODY_SELECTORS)
+        if len(parts) == 1:
+            parts = expand_container(container)
+    result = walk_body(parts, base, lead, title, extra_drop) if container is not None else None
     if result is None:
         from worker.extract.content import BodyResult
 
         result = BodyResult()
+    else:
+        add_region_photos(idx, title_el, parts, result, base)
+    _use_ld_body(result, st.article_body, lead)
     published = st.published or _find_date(idx, region, prof, tz)
     updated = st.updated
     category = _find_category(idx, st, prof)

@@ -47,6 +47,15 @@ def _collect(el: Tag, parts: list[str]) -> None:
             _collect(child, parts)
 
 
+def has_descendant(el: Tag, names: frozenset[str]) -> bool:
+    """True when ``el`` contains a tag named in ``names`` (a plain walk: bs4's find() builds a filter
+    object per call, which dominated the body walk)."""
+    for d in el.descendants:
+        if type(d) is Tag and d.name in names:
+            return True
+    return False
+
+
 def classes_and_id(el: Tag) -> str:
     """Space-joined class list and id of ``el`` (for token regexes)."""
     cls = el.get("class") or []

@@ -11,7 +11,7 @@ from bs4 import Tag
 from worker.extract.article import Photo
 from worker.extract.dom import attr, classes_and_id, node_text
 from worker.extract.selectors import MIN_PHOTO_SIDE, PHOTO_BOX_TYPES, PHOTO_EXCLUDE_RE
-from worker.extract.text import normalize_text, split_credit
+from worker.extract.text import clean_credit, normalize_text, split_credit
 
 # lazy-loading attributes holding the real URL, best first
 LAZY_ATTRS: tuple[str, ...] = (
@@ -19,6 +19,8 @@ LAZY_ATTRS: tuple[str, ...] = (
     "data-hi-res-src", "data-orig-file", "data-actualsrc", "data-echo", "data-img-src",
 )
 SRCSET_ATTRS: tuple[str, ...] = ("data-srcset", "srcset", "data-lazy-srcset")
+CREDIT_CLASS_RE = re.compile(r"credit|copyright|photographer|rights|urheber|fotograf|quelle|image-source|"
+                             r"img-source|photo-source|caption-source|author", re.I)
 CAPTION_CLASS_RE = re.compile(r"caption|chuthich|chu-thich|image_desc|img-desc|desc_image|figcaption|fig-cap|"
                               r"photo-desc|expNoEdit|image-caption|media-caption", re.I)
 
@@ -183,12 +185,30 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None) -
     if not src or is_excluded_image(img, src):
         return None
     caption_raw = None
+    credit_el_text: str | None = None
     if box is not None:
         cap_el = _caption_element(box, img)
         cap_text = node_text(cap_el) if cap_el is not None else ""
+        # a credit in its own element (span.credit, .copyright, [itemprop=copyrightHolder] ...)
+        for el in (cap_el or box).find_all(True, limit=40):
+            if el is img or el.name == "img":
+                continue
+            hint = f"{classes_and_id(el)} {attr(el, 'itemprop')}"
+            if CREDIT_CLASS_RE.search(hint) and not CAPTION_CLASS_RE.search(classes_and_id(el).replace(
+                    "caption-source", "")):
+                t = node_text(el)
+                if t and len(t) <= 120:
+                    credit_el_text = t
+                    if cap_text.endswith(t):
+                        cap_text = cap_text[: -len(t)].rstrip(" /|-–—")
+                    elif t in cap_text:
+                        cap_text = normalize_text(cap_text.replace(t, " ", 1))
+                    break
         if cap_text and "nocaption" not in classes_and_id(box).lower():
             caption_raw = cap_text
     caption, credit = split_credit(caption_raw)
+    if credit_el_text:
+        credit = clean_credit(credit_el_text) or credit
     credit = credit or (normalize_text(attr(img, "data-author")) or None)
     alt = normalize_text(attr(img, "alt")) or None
     w = _int(attr(img, "width")) or _int(attr(img, "data-width")) or _int(attr(img, "w"))

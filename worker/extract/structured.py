@@ -33,6 +33,7 @@ class Structured:
     og_type: str | None = None
     has_article_ld: bool = False
     has_list_ld: bool = False
+    article_body: str | None = None
 
 
 def _s(value: Any) -> str | None:
@@ -207,6 +208,9 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
             st.has_article_ld = True
             st.title = st.title or _s(obj.get("headline")) or _s(obj.get("name"))
             st.description = st.description or _s(obj.get("description"))
+            body = obj.get("articleBody")
+            if isinstance(body, str) and not st.article_body:
+                st.article_body = unescape_deep(body)
             st.published = st.published or parse_iso(_s(obj.get("datePublished")), default_tz)
             st.updated = st.updated or parse_iso(_s(obj.get("dateModified")), default_tz)
             if not st.authors:

@@ -39,12 +39,26 @@ def clean(value: str | None) -> str | None:
 
 # ----------------------------------------------------------------------------- credits
 
-_CREDIT_WORDS = r"(?:Ảnh|Ảnh|Anh|Photo|Foto|Nguồn|Nguồn|Source|Đồ họa|Đồ hoạ|Video|Clip|Image|Photos|Credit)"
+_CREDIT_WORDS = (r"(?:Ảnh|Ảnh|Anh|Photo|Foto|Fotos|Bild|Nguồn|Nguồn|Source|Quelle|Đồ họa|Đồ hoạ|Video|Clip|Image|"
+                 r"Photos|Credit|Crédit|Fotografía|Imagen)")
+# "caption © Agency", "caption (c) Agency", "caption Copyright: Agency"
+_CREDIT_COPY_RE = re.compile(r"\s*(?:©|\(c\)|Copyright\s*:?)\s*(?P<credit>[^©]{1,80}?)\s*$", re.I)
 # "caption - Ảnh: X", "caption. Ảnh: X", "caption (Ảnh: X)", "caption Photo: X"
 _CREDIT_PAREN_RE = re.compile(r"\s*[\(\[]\s*" + _CREDIT_WORDS + r"\s*:\s*(?P<credit>[^()\[\]]{1,80}?)\s*[\)\]]\s*\.?\s*$", re.I)
 _CREDIT_TAIL_RE = re.compile(
     r"(?:^|\s*[-–—|/]\s*|\s+|(?<=[.!?…\"”])\s*)" + _CREDIT_WORDS + r"\s*:\s*(?P<credit>[^:]{1,80}?)\s*$", re.I
 )
+
+
+_CREDIT_PREFIX_RE = re.compile(r"^(?:©|\(c\)|copyright\s*:?|" + _CREDIT_WORDS + r"\s*:|photo by|foto von)\s*", re.I)
+
+
+def clean_credit(text: str | None) -> str | None:
+    """A credit element's text without its label: "© dpa" -> "dpa", "Foto: X" -> "X"."""
+    t = normalize_text(text)
+    for _ in range(2):
+        t = _CREDIT_PREFIX_RE.sub("", t).strip(" ;,-–—/|")
+    return t or None
 
 
 def split_credit(caption: str | None) -> tuple[str | None, str | None]:
@@ -59,6 +73,8 @@ def split_credit(caption: str | None) -> tuple[str | None, str | None]:
     m = _CREDIT_PAREN_RE.search(text)
     if not m:
         m = _CREDIT_TAIL_RE.search(text)
+    if not m:
+        m = _CREDIT_COPY_RE.search(text)
     if not m:
         return text, None
     credit = m.group("credit").strip(" ;,-–—")

@@ -9,10 +9,13 @@ class FetchError(Exception):
     outcome: str = "error"
     retryable: bool = False
 
-    def __init__(self, message: str, *, status: int | None = None, nbytes: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, nbytes: int | None = None,
+                 retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.nbytes = nbytes
+        #: seconds the server asked us to wait (Retry-After of a 429/503), when it said so
+        self.retry_after = retry_after
 
 
 class InvalidURLError(FetchError):
@@ -22,8 +25,9 @@ class InvalidURLError(FetchError):
 class HTTPStatusError(FetchError):
     outcome = "http_error"
 
-    def __init__(self, message: str, *, status: int | None = None, nbytes: int | None = None) -> None:
-        super().__init__(message, status=status, nbytes=nbytes)
+    def __init__(self, message: str, *, status: int | None = None, nbytes: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, status=status, nbytes=nbytes, retry_after=retry_after)
         self.retryable = status is not None and (status >= 500 or status in (408, 425, 429))
 
 
@@ -47,3 +51,43 @@ class FetchTimeoutError(FetchError):
 class ConnectionFailedError(FetchError):
     outcome = "connection_error"
     retryable = True
+
+
+class RefusedError(FetchError):
+    """The URL is not fetched at all: a scheme other than http(s), or a non-public address."""
+
+    outcome = "refused"
+
+
+class RedirectError(FetchError):
+    """Too many redirects, or a redirect loop."""
+
+    outcome = "http_error"
+
+
+class RobotsDisallowedError(FetchError):
+    outcome = "robots_disallowed"
+
+
+class RobotsUnavailableError(FetchError):
+    """robots.txt could not be read (5xx, 429, timeout, connection error): try the URL later."""
+
+    outcome = "http_error"
+    retryable = True
+
+
+class NotArticleError(FetchError):
+    """A page that is certainly not an article (empty body, a JavaScript challenge)."""
+
+    outcome = "not_article"
+
+
+class HostBusyError(FetchError):
+    """The host's politeness slot is not free yet; ``wait`` seconds until it may be."""
+
+    outcome = "error"
+    retryable = True
+
+    def __init__(self, message: str, *, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait

@@ -1,0 +1,157 @@
+"""``newsingest failures`` and ``newsingest retry``: the URLs whose last attempt failed for good,
+and sending them to the workers again."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from scheduler.clikit import (
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    check_broker,
+    current_settings,
+    fail,
+    out,
+    prepare_database,
+    print_json,
+)
+from storage.db import redact_url, transaction
+from storage.models import FetchAttempt, Outcome, Source
+
+#: Outcomes of a successful attempt: a URL whose latest final attempt has one is no failure.
+OK_OUTCOMES = frozenset({Outcome.stored.value, Outcome.updated.value, Outcome.duplicate.value, Outcome.copy.value})
+
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``30m``, ``6h``, ``2d``, ``1w`` (ago) or an ISO date/time; None for all time."""
+    if not value:
+        return None
+    match = _SPAN.match(value)
+    if match:
+        return datetime.now(UTC) - timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--since {value!r}: give a span like 30m, 6h, 2d or an ISO date/time", EXIT_USAGE)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def _source_id(session: Any, source: str | None) -> int | None:
+    if source is None:
+        return None
+    if source.isdigit():
+        return int(source)
+    row = session.execute(select(Source).where(Source.name == source)).scalars().first()
+    if row is None:
+        fail(f"unknown source {source!r} (see `newsingest sources list`)", 4)
+    return row.id
+
+
+def final_failures(engine: Any, *, since: datetime | None = None, outcome: str | None = None,
+                   source: str | None = None) -> list[FetchAttempt]:
+    """The latest final attempt of each URL, where that attempt failed (oldest first)."""
+    with transaction(engine) as session:
+        source_id = _source_id(session, source)
+        query = select(FetchAttempt).where(FetchAttempt.final.is_(True)).order_by(FetchAttempt.id)
+        if since is not None:
+            query = query.where(FetchAttempt.started_at >= since)
+        if source_id is not None:
+            query = query.where(FetchAttempt.source_id == source_id)
+        latest: dict[str, FetchAttempt] = {}
+        for attempt in session.execute(query).scalars():
+            latest.pop(attempt.url, None)
+            latest[attempt.url] = attempt
+    rows = [a for a in latest.values() if a.outcome not in OK_OUTCOMES]
+    if outcome is not None:
+        rows = [a for a in rows if a.outcome == outcome]
+    return rows
+
+
+def _as_dict(a: FetchAttempt) -> dict[str, Any]:
+    return {"id": a.id, "url": a.url, "source_id": a.source_id, "outcome": a.outcome,
+            "http_status": a.http_status, "error": a.error, "bytes": a.bytes, "duration_ms": a.duration_ms,
+            "started_at": a.started_at.isoformat() if a.started_at else None, "task_id": a.task_id}
+
+
+def _check_outcome(outcome: str | None) -> None:
+    if outcome is not None and outcome not in {o.value for o in Outcome}:
+        fail(f"--outcome {outcome!r} is not one of: {', '.join(o.value for o in Outcome)}", EXIT_USAGE)
+
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only attempts since: 30m, 6h, 2d or an ISO time.")]
+OutcomeOpt = Annotated[str | None, typer.Option("--outcome", help="Only this outcome (e.g. timeout).")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only this source (name or id).")]
+
+
+def failures(
+    since: SinceOpt = None,
+    outcome: OutcomeOpt = None,
+    source: SourceOpt = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many (newest).")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """List URLs whose last attempt failed for good (not to be retried automatically)."""
+    _check_outcome(outcome)
+    settings = current_settings()
+    engine = prepare_database(settings)
+    try:
+        rows = final_failures(engine, since=parse_since(since), outcome=outcome, source=source)[-limit:]
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json([_as_dict(a) for a in rows])
+        return
+    table = Table(title=f"Final failures ({len(rows)})")
+    for col in ("id", "when", "outcome", "status", "url", "error"):
+        table.add_column(col, overflow="fold")
+    for a in rows:
+        table.add_row(str(a.id), a.started_at.strftime("%Y-%m-%d %H:%M:%S") if a.started_at else "",
+                      a.outcome, str(a.http_status or ""), a.url, (a.error or "")[:160])
+    out.print(table)
+
+
+def retry(
+    outcome: OutcomeOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be sent.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sent task ids as JSON.")] = False,
+) -> None:
+    """Send the final failures (optionally of one outcome / source) to the workers again."""
+    from worker.tasks import ingest_url
+
+    _check_outcome(outcome)
+    settings = current_settings()
+    engine = prepare_database(settings)
+    try:
+        rows = final_failures(engine, since=parse_since(since), outcome=outcome, source=source)
+    finally:
+        engine.dispose()
+    sent: list[dict[str, Any]] = []
+    if not dry_run and rows:
+        check_broker(settings)
+        try:
+            for a in rows:
+                res = ingest_url.apply_async((a.url,), {"source_id": a.source_id}, retry=True,
+                                             retry_policy={"max_retries": 3, "interval_start": 0.2})
+                sent.append({"url": a.url, "task_id": res.id, "outcome_was": a.outcome})
+        except Exception as exc:  # kombu's OperationalError and friends
+            fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
+    else:
+        sent = [{"url": a.url, "task_id": None, "outcome_was": a.outcome} for a in rows]
+    if as_json:
+        print_json(sent)
+        return
+    for item in sent:
+        out.print(f"{'would retry' if dry_run else 'queued ' + str(item['task_id'])} "
+                  f"[{item['outcome_was']}] {item['url']}")
+    out.print(f"{len(sent)} URL(s) {'to retry' if dry_run else 're-enqueued'}")

@@ -1,0 +1,41 @@
+"""The fetch every article goes through: URL safety, then robots.txt, then the host's politeness
+slot, then the bounded HTTP fetch (:class:`worker.fetch.client.Fetcher`)."""
+
+from __future__ import annotations
+
+from worker.fetch.client import Fetcher, FetchResult
+from worker.fetch.politeness import HostLimits, Limiter, host_key, host_slot
+from worker.fetch.robots import RobotsCache
+
+
+class PoliteFetcher:
+    def __init__(self, fetcher: Fetcher, *, limiter: Limiter, robots: RobotsCache,
+                 default_limits: HostLimits) -> None:
+        self.fetcher = fetcher
+        self.limiter = limiter
+        self.robots = robots
+        self.default_limits = default_limits
+        self.lease = fetcher.policy.total_timeout + 5
+
+    def fetch(self, url: str, *, limits: HostLimits | None = None, max_wait: float | None = None) -> FetchResult:
+        """Fetch ``url`` politely. ``max_wait``: how long to wait for the host's slot before
+        :class:`~worker.fetch.errors.HostBusyError` (None: wait as long as it takes)."""
+        limits = limits or self.default_limits
+        host = host_key(url)
+        self.fetcher.guard.check_url(url)  # refused URLs cost no request, not even robots.txt
+
+        def download(rurl: str) -> tuple[int, str]:
+            with host_slot(self.limiter, host, limits, max_wait=max_wait, lease=self.lease):
+                return self.fetcher.fetch_text(rurl)
+
+        crawl_delay = self.robots.check(url, download=download)
+        with host_slot(self.limiter, host, limits.with_crawl_delay(crawl_delay), max_wait=max_wait,
+                       lease=self.lease):
+            return self.fetcher.fetch(url)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.robots.close()
+        close = getattr(self.limiter, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,186 @@
+"""Per-host politeness: a minimum delay between requests and a maximum number in flight, per host,
+shared by every worker process on every machine (an atomic Lua script in Redis), or held in this
+process when there is no Redis (the embedded default).
+
+A caller asks for a slot; when the host is busy it is told how long to wait. A Celery task then
+reschedules itself (a short jittered countdown) instead of holding a worker slot; an in-process
+caller simply waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from worker.fetch.errors import HostBusyError
+
+log = logging.getLogger(__name__)
+
+#: A slot granted at t and the next at t + interval: requests reach the server a few ms after
+#: their grant, with jitter, so the interval carries a small margin to keep "N per second" true
+#: as the server sees it.
+SAFETY_FACTOR = 1.1
+SAFETY_S = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class HostLimits:
+    delay: float = 1.0  # seconds between the starts of two requests
+    concurrency: int = 2  # requests in flight at once
+
+    @property
+    def interval_ms(self) -> int:
+        if self.delay <= 0:
+            return 0
+        return int((self.delay * SAFETY_FACTOR + SAFETY_S) * 1000)
+
+    def with_crawl_delay(self, crawl_delay: float | None) -> HostLimits:
+        if crawl_delay and crawl_delay > self.delay:
+            return HostLimits(delay=float(crawl_delay), concurrency=self.concurrency)
+        return self
+
+    @classmethod
+    def from_config(cls, default: HostLimits, config: Mapping[str, Any] | None) -> HostLimits:
+        """A source's ``politeness`` JSON: ``delay`` (s), ``rate`` (requests/s), ``concurrency``."""
+        if not config:
+            return default
+        delay = float(config.get("delay", default.delay))
+        rate = config.get("rate")
+        if rate:
+            delay = max(delay if "delay" in config else 0.0, 1.0 / float(rate))
+        concurrency = int(config.get("concurrency", default.concurrency))
+        return cls(delay=max(0.0, delay), concurrency=max(1, concurrency))
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its host and port, lowercased."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{host}:{port}"
+
+
+class Limiter(Protocol):
+    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        """``(token, 0)`` when granted, else ``(None, seconds to wait)``."""
+
+    def release(self, host: str, token: str) -> None: ...
+
+
+class LocalLimiter:
+    """The same policy inside one process (the embedded default)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+        self._held: dict[str, dict[str, float]] = {}
+
+    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        with self._lock:
+            now = time.monotonic()
+            held = {t: exp for t, exp in self._held.get(host, {}).items() if exp > now}
+            self._held[host] = held
+            wait = max(0.0, self._next.get(host, 0.0) - now)
+            if len(held) >= limits.concurrency:
+                wait = max(wait, 0.05)
+            if wait > 0:
+                return None, wait
+            token = uuid.uuid4().hex
+            held[token] = now + lease
+            self._next[host] = now + limits.interval_ms / 1000
+            return token, 0.0
+
+    def release(self, host: str, token: str) -> None:
+        with self._lock:
+            self._held.get(host, {}).pop(token, None)
+
+
+# KEYS[1]: the host's next-allowed time (ms, Redis clock); KEYS[2]: zset of held slots (token ->
+# lease expiry). ARGV: interval ms, max concurrent, lease ms, token. Returns 0 (granted) or ms to wait.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local wait = 0
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if nxt > now then wait = nxt - now end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
+  if wait < 50 then wait = 50 end
+end
+if wait > 0 then return wait end
+local interval = tonumber(ARGV[1])
+if interval > 0 then
+  redis.call('SET', KEYS[1], now + interval, 'PX', interval + 1000)
+end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[4])
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]) + 1000)
+return 0
+"""
+
+
+class RedisLimiter:
+    """The policy in Redis, shared by all workers. If Redis does not answer (a restart), the
+    process falls back to its own :class:`LocalLimiter` until Redis is back, logging it."""
+
+    PREFIX = "newsingest:polite:"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2,
+                                           health_check_interval=30)
+        self._script = self._redis.register_script(_ACQUIRE)
+        self._local = LocalLimiter()
+        self._errors = (redis.exceptions.RedisError, OSError)
+
+    def _keys(self, host: str) -> list[str]:
+        return [f"{self.PREFIX}{{{host}}}:next", f"{self.PREFIX}{{{host}}}:held"]
+
+    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        token = uuid.uuid4().hex
+        try:
+            wait_ms = int(self._script(keys=self._keys(host),
+                                       args=[limits.interval_ms, limits.concurrency, int(lease * 1000), token]))
+        except self._errors as exc:
+            log.warning("politeness: Redis unavailable (%s); limiting %s in this process", exc, host)
+            local, wait = self._local.try_acquire(host, limits, lease)
+            return (f"local:{local}" if local else None), wait
+        return (token, 0.0) if wait_ms == 0 else (None, wait_ms / 1000)
+
+    def release(self, host: str, token: str) -> None:
+        if token.startswith("local:"):
+            self._local.release(host, token[6:])
+            return
+        try:
+            self._redis.zrem(self._keys(host)[1], token)
+        except self._errors as exc:  # the lease expires by itself
+            log.warning("politeness: cannot release slot of %s: %s", host, exc)
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+@contextmanager
+def host_slot(limiter: Limiter, host: str, limits: HostLimits, *, max_wait: float | None,
+              lease: float) -> Iterator[None]:
+    """Hold a politeness slot of ``host`` for the block. Waits up to ``max_wait`` seconds (None:
+    as long as it takes), then raises :class:`HostBusyError` with the wait still needed."""
+    deadline = None if max_wait is None else time.monotonic() + max_wait
+    while True:
+        token, wait = limiter.try_acquire(host, limits, lease)
+        if token is not None:
+            break
+        if deadline is not None and time.monotonic() + wait > deadline:
+            raise HostBusyError(f"host {host} busy (politeness), next slot in {wait:.2f} s", wait=wait)
+        time.sleep(wait)
+    try:
+        yield
+    finally:
+        limiter.release(host, token)
