@@ -302,4 +302,8 @@ class ArticleBand(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
     )
     band: int = Field(sa_column=Column(SmallInteger, primary_key=True, autoincrement=False))
-    key: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    key: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+# (key, article_id): a lookup is an index-only scan, the candidates' ids come from the index itself.
+Index("ix_article_band_key", ArticleBand.key, ArticleBand.article_id)

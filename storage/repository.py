@@ -548,17 +548,18 @@ def replace_bands(session: Session, *, article_id: int, keys: Sequence[int]) -> 
 
 def near_candidates(session: Session, *, keys: Sequence[int], exclude_id: int | None = None,
                     limit: int = 50) -> list[Article]:
-    """Articles sharing at least one band key, oldest first: one indexed probe per key."""
+    """Articles sharing at least one band key, oldest first.
+
+    Two plain queries, so the plan stays index-only however large the tables grow: the band keys'
+    index gives the candidate ids, the primary key gives their rows.
+    """
     if not keys:
         return []
-    ids = (
-        select(ArticleBand.article_id)
-        .where(col(ArticleBand.key).in_(list(keys)))
-        .distinct()
-    )
-    if exclude_id is not None:
-        ids = ids.where(col(ArticleBand.article_id) != exclude_id)
-    stmt = select(Article).where(col(Article.id).in_(ids)).order_by(col(Article.id)).limit(limit)
+    id_stmt = select(ArticleBand.article_id).where(col(ArticleBand.key).in_(list(keys))).distinct()
+    ids = sorted(i for i in session.exec(id_stmt).all() if i != exclude_id)[:limit]
+    if not ids:
+        return []
+    stmt = select(Article).where(col(Article.id).in_(ids)).order_by(col(Article.id))
     return list(session.exec(stmt).all())
 
 

@@ -470,7 +470,12 @@ class _Run:
         """Fetch a document conditionally; None when it is unchanged (304 or same body)."""
         with transaction(self.engine) as s:
             state = repo.get_feed_state(s, url=url)
-            etag, modified, digest = (state.etag, state.last_modified, state.content_hash) if state else (None,) * 3
+            # Validators are only ours to use if this source read the document last: two sources
+            # sharing one feed must each read its items once.
+            if state is not None and state.source_id == self.source.id:
+                etag, modified, digest = state.etag, state.last_modified, state.content_hash
+            else:
+                etag = modified = digest = None
         try:
             with self.slot(url):  # the host's politeness slot, shared with article fetches
                 doc = fetch_document(self.http, url, etag=etag, last_modified=modified, timeout=self.opts.timeout)

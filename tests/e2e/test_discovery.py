@@ -222,3 +222,19 @@ def test_revisions(db_url, site):
 def test_feed_builder_keeps_the_real_feed():
     body = rss_feed([("http://127.0.0.1:1/a-1234567.html", "Tiêu đề", datetime(2026, 1, 1, tzinfo=UTC))])
     assert b"VnExpress RSS" in body and b"slash:comments" in body
+
+
+def test_robots_txt_applies_to_discovery_documents(db_url, site):
+    fx = FixtureNews(site).build()
+    site.put("/robots.txt", b"User-agent: *\nDisallow: /rss/\n", "text/plain")
+    ctx = _ctx(db_url)
+    try:
+        sid = _source(ctx, fx.registry_toml())
+        run = run_discovery(sid, ctx=ctx, enqueue=None)
+        assert not site.hits_for(fx.FEED)
+        assert len(run.errors) == 1 and "disallowed" in run.errors[0]
+        assert (run.found, run.new) == (11, 11)  # sitemaps and sections still read (article 0 is in both)
+        with transaction(ctx.engine) as s:
+            assert repo.discovery_runs(s, source_id=sid)[0].errors == 1
+    finally:
+        ctx.close()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine, transaction
 from storage.models import Article, FetchAttempt
+from tests.support.httpserver import send
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
@@ -39,18 +40,6 @@ def tiny_article(i: int, tag: str = "") -> bytes:
             f'"datePublished":"2024-03-0{1 + i % 9}T08:00:00+07:00"}}</script></head>'
             f"<body><article><h1>Bài báo {tag}{i}</h1>{paras}</article></body></html>")
     return html.encode("utf-8")
-
-
-def send(h: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-    h.send_response(status)
-    hdrs = {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))}
-    hdrs.update(headers or {})
-    for k, v in hdrs.items():
-        if v is not None:
-            h.send_header(k, v)
-    h.end_headers()
-    if body:
-        h.wfile.write(body)
 
 
 class FaultServer:

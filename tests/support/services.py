@@ -14,6 +14,7 @@ from pathlib import Path
 import redis
 
 ROOT = Path(__file__).resolve().parents[2]
+NO_SOURCES = ROOT / "tests" / "fixtures" / "no_sources.toml"
 REDIS_BASE = os.environ.get("NEWSINGEST_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
@@ -37,7 +38,9 @@ def service_env(database_url: str, broker_url: str, **extra: str) -> dict[str, s
                 # the test servers live on 127.0.0.1, which the SSRF guard refuses by default;
                 # politeness towards our own test servers only slows the tests (faults tests set it)
                 "NEWSINGEST_ALLOW_NETWORKS": "127.0.0.0/8", "NEWSINGEST_POLITENESS_DELAY": "0",
-                "NEWSINGEST_POLITENESS_CONCURRENCY": "16"})
+                "NEWSINGEST_POLITENESS_CONCURRENCY": "16",
+                # never the shipped registry: a beat would crawl the real sites from a test
+                "NEWSINGEST_SOURCES": str(NO_SOURCES)})
     env.update(extra)
     return env
 

@@ -29,11 +29,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["article_id"], ["article.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("article_id", "band"),
     )
-    op.create_index(op.f("ix_article_band_key"), "article_band", ["key"], unique=False)
+    # (key, article_id): lookups are index-only scans
+    op.create_index("ix_article_band_key", "article_band", ["key", "article_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_article_band_key"), table_name="article_band")
+    op.drop_index("ix_article_band_key", table_name="article_band")
     op.drop_table("article_band")
     with op.batch_alter_table("article") as batch:
         batch.drop_column("minhash")
