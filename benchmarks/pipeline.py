@@ -192,6 +192,7 @@ def main() -> None:
         marks = [m for m in (1_000, 5_000, 10_000) if m <= n]
         t0 = None
         done = 0
+        last_done, last_progress = 0, time.perf_counter()
         last_status = 0.0
         with psycopg.connect(args.pg_admin_url.rsplit("/", 1)[0] + "/" + dbname, autocommit=True) as conn:
             while done < n:
@@ -212,6 +213,13 @@ def main() -> None:
                     last_status = time.perf_counter()
                 if worker.poll() is not None:
                     raise SystemExit("worker died: see /tmp/newsingest-bench-worker.log")
+                if done != last_done:
+                    last_done, last_progress = done, time.perf_counter()
+                elif time.perf_counter() - last_progress > 90:
+                    print(f"  no progress for 90 s: {n - done} tasks ended without a recorded attempt "
+                          "(see /tmp/newsingest-bench-worker.log)")
+                    n = done
+                    break
             elapsed = time.perf_counter() - t0
             outcomes = dict(conn.execute("SELECT outcome, count(*) FROM fetch_attempt GROUP BY outcome").fetchall())
             rows = conn.execute("SELECT count(*) FROM article").fetchone()[0]

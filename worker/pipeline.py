@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from storage import repository as repo
@@ -290,6 +290,14 @@ def ingest(
             repo.record_fetch_attempt(session, attempt=attempt)
     except (OperationalError, PoolTimeoutError) as exc:
         raise DatabaseUnavailable(str(ctx.engine.url), _first_line(exc)) from exc
+    except (SQLAlchemyError, ValueError) as exc:
+        # A page the database refuses (a bug, a value out of range): recorded, never a lost task.
+        log.error("cannot store %s: %s", url, _first_line(exc))
+        result = finish(IngestResult(url=url, outcome=Outcome.error, http_status=page.status,
+                                     error=f"cannot store the article: {_first_line(exc)}"),
+                        nbytes=page.nbytes)
+        _record_alone(ctx, attempt)
+        return result
     if ctx.announcer is not None and result.outcome in ANNOUNCED_OUTCOMES:
         ctx.announcer.announce(ctx.engine)
     return result

@@ -146,3 +146,29 @@ def test_syndicated_variants_join_one_group_and_other_stories_do_not(ctx, engine
         groups = {p: repo.get_article(s, article_id=r.article_id).group_id for p, r in results.items()}
     assert groups["/orig"] == groups["/synd"] == groups["/edit"] == orig != groups["/other"]
     assert _events(engine) == ["created", "duplicate", "duplicate", "created"]
+
+
+def test_a_row_the_database_refuses_is_recorded_not_lost(ctx, engine, server, monkeypatch):
+    # Fault injection in our own code: an extractor bug that returns a naive time, which the
+    # timezone-aware column refuses. The attempt is recorded with outcome "error" and the reason;
+    # no half-stored article remains and the next page is stored as usual.
+    import datetime as dt
+
+    import worker.pipeline as pipeline
+
+    real = pipeline.extract_article
+
+    def buggy(html, url):
+        art = real(html, url)
+        art.published = dt.datetime(2024, 11, 22, 16, 55, 35)
+        return art
+
+    monkeypatch.setattr(pipeline, "extract_article", buggy)
+    result = ingest(server.url("/a.htm"), ctx=ctx)
+    assert result.outcome == Outcome.error and "naive datetime" in result.error
+    monkeypatch.setattr(pipeline, "extract_article", real)
+    assert ingest(server.url("/a.htm"), ctx=ctx).outcome == Outcome.stored
+    with transaction(engine) as s:
+        attempts = [a.outcome for a in s.execute(select(FetchAttempt).order_by(FetchAttempt.id)).scalars()]
+    assert attempts == ["error", "stored"]
+    assert _count(engine, Article) == 1

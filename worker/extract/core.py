@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -254,6 +254,14 @@ def _use_ld_body(result: BodyResult, ld_body: str | None, lead: str | None) -> N
 # ----------------------------------------------------------------------------- main
 
 
+def _aware(value: datetime | None, tz: tzinfo | None) -> datetime | None:
+    """The contract: published/updated carry an offset. A time given without one is the site's
+    local time when the site's zone is known, else UTC."""
+    if value is None or value.utcoffset() is not None:
+        return value
+    return value.replace(tzinfo=tz or UTC)
+
+
 def extract_article(html: str | bytes, url: str) -> Article:
     """HTML (str or bytes) of one page -> :class:`Article`. Never raises on bad input."""
     try:
@@ -359,8 +367,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
     else:
         add_region_photos(idx, title_el, parts, result, base)
     _use_ld_body(result, st.article_body, lead)
-    published = st.published or _find_date(idx, region, prof, tz)
-    updated = st.updated
+    published = _aware(st.published or _find_date(idx, region, prof, tz), tz)
+    updated = _aware(st.updated, tz)
     category = _find_category(idx, st, prof)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
                                            published is not None)
