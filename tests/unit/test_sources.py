@@ -100,7 +100,7 @@ def test_sync_keeps_overrides_and_builds_one_entry_per_active_source(engine):
 def test_cli_validate_prints_every_error_and_fails(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(BAD, encoding="utf-8")
-    env = service_env(f"sqlite:///{tmp_path / 'x.sqlite'}", "memory://")
+    env = service_env(f"sqlite:///{tmp_path / 'x.sqlite'}", "memory://", NEWSINGEST_SOURCES=str(SHIPPED))
     proc = newsingest("sources", "validate", str(bad), env=env)
     assert proc.returncode == 1
     lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
@@ -111,7 +111,8 @@ def test_cli_validate_prints_every_error_and_fails(tmp_path):
 
 
 def test_cli_list_show_enable_disable(tmp_path):
-    env = service_env(f"sqlite:///{tmp_path / 'x.sqlite'}", "memory://")
+    # these commands read the registry only (no crawling): the shipped one
+    env = service_env(f"sqlite:///{tmp_path / 'x.sqlite'}", "memory://", NEWSINGEST_SOURCES=str(SHIPPED))
     listed = json.loads(newsingest("sources", "list", "--json", env=env, check=True).stdout)
     assert {s["name"] for s in listed} >= {"vnexpress", "bbc"} and all(s["active"] for s in listed)
     newsingest("sources", "disable", "bbc", env=env, check=True)
