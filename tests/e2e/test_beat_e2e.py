@@ -22,7 +22,14 @@ from storage import migrate
 from storage.db import make_engine, transaction
 from storage.models import Article, DiscoveryRun, FetchAttempt, Source
 from tests.support.newssite import FixtureNews, NewsSite
-from tests.support.services import ROOT, celery_worker, fresh_redis_url, newsingest, service_env
+from tests.support.services import (
+    ROOT,
+    celery_worker,
+    fresh_redis_url,
+    newsingest,
+    service_env,
+    stop_process_group,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -39,13 +46,7 @@ def _beat(env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    stop_process_group(proc, grace=15)
 
 
 def _wait(what: str, predicate, timeout: float, *logs: Path) -> float:

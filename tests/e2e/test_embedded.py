@@ -4,8 +4,6 @@ broker and a SQLite database, no Redis) and `newsingest enqueue --wait` from ano
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +13,7 @@ import pytest
 
 from scheduler.localsite import LocalSite
 from tests.support.pages import pages_in
-from tests.support.services import newsingest, service_env
+from tests.support.services import newsingest, service_env, stop_process_group
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +39,10 @@ def test_run_and_enqueue_without_any_configuration(tmp_path):
             outcomes = json.loads(out.stdout)
             assert [o["outcome"] for o in outcomes] == ["stored"] * len(pages)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                # Known open problem: under heavy load `newsingest run` has hung after "beat: Shutting
-                # down" (embedded beat + SQLite broker). This test checks ingestion, not shutdown.
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
+            # Known open problem: under heavy load `newsingest run` has hung after "beat: Shutting
+            # down" (embedded beat + SQLite broker), hence SIGKILL after the grace period. This test
+            # checks ingestion, not shutdown.
+            stop_process_group(proc, grace=60)
     assert (tmp_path / "newsingest.sqlite").exists() and (tmp_path / "newsingest-broker.sqlite").exists()
     assert "beat: Starting" in log.read_text()
     listing = newsingest("articles", "--json", env=env, cwd=tmp_path)

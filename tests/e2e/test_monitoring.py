@@ -4,8 +4,6 @@ PostgreSQL, `newsingest status --json` while and after it works, the /metrics en
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +16,7 @@ import pytest
 from scheduler.localsite import LocalSite
 from storage import migrate
 from tests.support.pages import twenty_pages
-from tests.support.services import fresh_redis_url, newsingest, service_env
+from tests.support.services import fresh_redis_url, newsingest, service_env, stop_process_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -81,8 +79,7 @@ def test_status_metrics_and_json_logs(pg_url, tmp_path):
             assert _metric(body, "newsingest_articles_stored_total", outcome="stored") == len(urls)
             assert _metric(body, "newsingest_stage_seconds_count", stage="extract") == len(urls)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            assert stop_process_group(proc, grace=30), "the worker did not stop on SIGTERM"
 
     lines = [json.loads(ln) for ln in log.read_text().splitlines() if ln.startswith("{")]
     task_lines = [ln for ln in lines if ln.get("url") not in (None, "-")]

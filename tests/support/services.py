@@ -79,10 +79,19 @@ def celery_worker(env: dict[str, str], log: Path, *, concurrency: int = 2,
             raise RuntimeError(f"celery worker not ready in {ready_timeout} s:\n{log.read_text()[-3000:]}")
         yield proc
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_process_group(proc, grace=20)
+
+
+def stop_process_group(proc: subprocess.Popen[bytes], *, grace: float = 20) -> bool:
+    """SIGTERM the process group started with ``start_new_session=True``; SIGKILL it if it has
+    not ended after ``grace`` seconds. Returns whether it stopped on SIGTERM."""
+    if proc.poll() is not None:
+        return True
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        return False

@@ -434,15 +434,7 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
             result.byline = b.text
             del cleaned[idx]
         idx -= 1
-    # renumber photo positions after removals
-    n = 0
-    for b in cleaned:
-        if b.kind == "photo" and b.photo is not None:
-            b.photo.position = n
-        else:
-            n += 1
-    result.blocks = cleaned
-    result.photos = [b.photo for b in cleaned if b.photo is not None]
+    _set_blocks(result, cleaned)  # renumber photo positions after removals
     return result
 
 
@@ -606,11 +598,16 @@ def add_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag], res
             k += 1
         ordered.append(b)
     ordered.extend(b for _, b in new[k:])
+    _set_blocks(result, ordered)
+
+
+def _set_blocks(result: BodyResult, blocks: list[Block]) -> None:
+    """Give ``result`` these blocks; each photo's position is the number of text blocks before it."""
     n = 0
-    for b in ordered:
+    for b in blocks:
         if b.kind == "photo" and b.photo is not None:
             b.photo.position = n
         else:
             n += 1
-    result.blocks = ordered
-    result.photos = [b.photo for b in ordered if b.photo is not None]
+    result.blocks = blocks
+    result.photos = [b.photo for b in blocks if b.photo is not None]
