@@ -44,6 +44,19 @@ def endless(handler):
         handler.wfile.write(chunk)
 
 
+def header_trickle(handler):
+    """A status line, then the headers one byte every 0.3 s: each byte restarts the read timeout."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    handler.wfile.flush()
+    for byte in b"X-Padding: " + b"a" * 200:
+        try:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        except OSError:
+            return  # the client hung up, as it should
+        time.sleep(0.3)
+
+
 def redirect_loop(handler):
     send(handler, 302, headers={"Location": "/loop"})
 
@@ -60,6 +73,7 @@ ROUTES = {
     "/big-declared": lambda h: send(h, 200, b"x" * 2_000_001),
     "/endless": endless,
     "/slow": slow,
+    "/header-trickle": header_trickle,
     "/loop": redirect_loop,
 }
 
@@ -144,3 +158,13 @@ def test_decode_html_meta_and_detection():
     assert text == "xin chào" and codec == "utf-8"
     text, _ = decode_html("Tiếng Việt".encode(), "not-a-codec")
     assert text == "Tiếng Việt"
+
+
+def test_trickled_headers_are_cut_off_at_the_total_deadline(server, fetcher):
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError, match="no complete response headers within 3 s"):
+        fetcher.fetch(server.url("/header-trickle"))
+    took = time.monotonic() - started
+    # read timeout 1 s never fires (a byte every 0.3 s); the 3 s total deadline does
+    assert 2.5 < took < 10, took
+    assert "Tin tức" in fetcher.fetch(server.url("/ok")).text  # the fetcher is still usable

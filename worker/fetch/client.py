@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import email.utils
 import re
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -79,6 +83,67 @@ class FetchResult:
         return len(self.content)
 
 
+class _Watch:
+    """The connections one request awaits a response on, and whether its deadline has passed."""
+
+    def __init__(self) -> None:
+        self.conns: list[urllib3.connection.HTTPConnection] = []
+        self.fired = False
+        self._lock = threading.Lock()
+
+    def add(self, conn: urllib3.connection.HTTPConnection) -> None:
+        with self._lock:
+            self.conns.append(conn)
+            if self.fired:
+                _shut(conn)
+
+    def fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for conn in self.conns:
+                _shut(conn)
+
+
+def _shut(conn: urllib3.connection.HTTPConnection) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # the blocked recv in the fetching thread returns at once
+    except OSError:
+        return  # already closed by the other side: nothing is waiting on it
+
+
+class _Watchdog:
+    """Enforces the total deadline while response headers are awaited.
+
+    A read timeout restarts with every byte received, so a server that trickles its status line
+    and headers a byte at a time would hold the fetch (and the worker slot) far past the total
+    deadline; the body is read with ``read1`` and checked against the deadline between reads. A
+    timer shuts the socket of the request in flight when the deadline passes."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def on_request(self, conn: urllib3.connection.HTTPConnection) -> None:
+        watch: _Watch | None = getattr(self._local, "watch", None)
+        if watch is not None:
+            watch.add(conn)
+
+    @contextmanager
+    def limit(self, seconds: float) -> Iterator[_Watch]:
+        watch = _Watch()
+        self._local.watch = watch
+        timer = threading.Timer(max(0.0, seconds), watch.fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield watch
+        finally:
+            timer.cancel()
+            self._local.watch = None
+
+
 class Fetcher:
     """One requests.Session with the policy's bounds. Not shared across processes.
 
@@ -101,9 +166,10 @@ class Fetcher:
                 "Accept-Encoding": ACCEPT_ENCODING,
             }
         )
+        self._watchdog = _Watchdog()
         for prefix in ("http://", "https://"):
             adapter = self.session.get_adapter(prefix)
-            adapter.poolmanager.pool_classes_by_scheme = self.guard.pool_classes()
+            adapter.poolmanager.pool_classes_by_scheme = self.guard.pool_classes(self._watchdog.on_request)
 
     def close(self) -> None:
         self.session.close()
@@ -120,17 +186,21 @@ class Fetcher:
             if remaining <= 0:
                 raise FetchTimeoutError(f"no answer within {p.total_timeout:g} s ({url})")
             timeout = (min(p.connect_timeout, remaining), min(p.read_timeout, remaining))
+            watch = _Watch()
             try:
-                resp = self.session.get(current, timeout=timeout, stream=True, allow_redirects=False)
+                with self._watchdog.limit(remaining) as watch:
+                    resp = self.session.get(current, timeout=timeout, stream=True, allow_redirects=False)
             except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                     requests.exceptions.InvalidSchema) as exc:
                 raise InvalidURLError(f"invalid URL {current!r}: {exc}") from exc
-            except requests.exceptions.Timeout as exc:
-                raise FetchTimeoutError(f"timed out connecting to {current}: {_short(exc)}") from exc
-            except requests.exceptions.ConnectionError as exc:
-                raise ConnectionFailedError(f"cannot connect to {current}: {_short(exc)}") from exc
             except requests.exceptions.RequestException as exc:
-                raise FetchError(f"request failed for {current}: {_short(exc)}") from exc
+                if watch.fired:
+                    raise FetchTimeoutError(f"no complete response headers within {p.total_timeout:g} s "
+                                            f"({current})") from exc
+                raise _request_error(current, exc) from exc
+            if watch.fired:  # the shut socket ended the header block early: what came is partial
+                resp.close()
+                raise FetchTimeoutError(f"no complete response headers within {p.total_timeout:g} s ({current})")
             if not resp.is_redirect:
                 return resp, history
             target = urljoin(current, resp.headers["Location"])
@@ -238,6 +308,14 @@ class Fetcher:
             raise ConnectionFailedError(f"connection broken while reading {url}: {_short(exc)}",
                                         status=resp.status_code, nbytes=total) from exc
         return b"".join(chunks)
+
+
+def _request_error(url: str, exc: requests.exceptions.RequestException) -> FetchError:
+    if isinstance(exc, requests.exceptions.Timeout):
+        return FetchTimeoutError(f"timed out connecting to {url}: {_short(exc)}")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return ConnectionFailedError(f"cannot connect to {url}: {_short(exc)}")
+    return FetchError(f"request failed for {url}: {_short(exc)}")
 
 
 def parse_retry_after(value: str | None) -> float | None:

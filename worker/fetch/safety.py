@@ -110,17 +110,33 @@ class AddressGuard:
 
     # ------------------------------------------------------------------ connect-time check
 
-    def pool_classes(self) -> dict[str, type[HTTPConnectionPool]]:
-        """urllib3 pool classes whose connections resolve and check through this guard."""
+    def pool_classes(
+        self, on_request: Callable[[u3conn.HTTPConnection], None] | None = None
+    ) -> dict[str, type[HTTPConnectionPool]]:
+        """urllib3 pool classes whose connections resolve and check through this guard.
+
+        ``on_request`` is called with the connection (new or reused from the pool) just before a
+        response is awaited on it: the fetcher's deadline watchdog uses it to know which socket
+        to shut."""
         guard = self
 
         class GuardedHTTPConnection(u3conn.HTTPConnection):
             def _new_conn(self) -> socket.socket:
                 return _guarded_connect(self, guard)
 
+            def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+                if on_request is not None:
+                    on_request(self)
+                return super().getresponse(*args, **kwargs)
+
         class GuardedHTTPSConnection(u3conn.HTTPSConnection):
             def _new_conn(self) -> socket.socket:
                 return _guarded_connect(self, guard)
+
+            def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+                if on_request is not None:
+                    on_request(self)
+                return super().getresponse(*args, **kwargs)
 
         class GuardedHTTPPool(HTTPConnectionPool):
             ConnectionCls = GuardedHTTPConnection
