@@ -254,10 +254,17 @@ def all_attempts(db_url: str) -> list[FetchAttempt]:
         engine.dispose()
 
 
-def wait_final(db_url: str, task_ids: list[str], *, timeout: float, log: Any = None) -> dict[str, FetchAttempt]:
+def wait_final(db_url: str, task_ids: list[str], *, timeout: float, log: Any = None,
+               worker: Any = None) -> dict[str, FetchAttempt]:
+    """The final attempt of each task id, waiting up to ``timeout`` s. ``worker``: the worker's
+    process; if it exits meanwhile, fail at once (with the log's tail) instead of waiting."""
     deadline = time.monotonic() + timeout
     done: dict[str, FetchAttempt] = {}
     while time.monotonic() < deadline:
+        if worker is not None and worker.poll() is not None:
+            tail = log.read_text(errors="replace")[-6000:] if log is not None else ""
+            raise AssertionError(f"the worker exited ({worker.returncode}) before every task had a final "
+                                 f"attempt\n{tail}")
         try:
             done = final_attempts(db_url)
         except Exception:  # the database may be cut off by the test right now

@@ -11,7 +11,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -174,14 +174,19 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def _open(self, url: str, deadline: float) -> tuple[requests.Response, list[str]]:
-        """GET ``url`` following redirects by hand; the final response is open (streamed)."""
+    def _open(self, url: str, deadline: float,
+              on_redirect: Callable[[str], None] | None = None) -> tuple[requests.Response, list[str]]:
+        """GET ``url`` following redirects by hand; the final response is open (streamed).
+        ``on_redirect(target)`` runs for each redirect target after the address check and before
+        the target is requested; it may raise a :class:`FetchError` to stop there."""
         p = self.policy
         history: list[str] = []
         seen = {_loop_key(url)}
         current = url
-        for _hop in range(p.max_redirects + 1):
+        for hop in range(p.max_redirects + 1):
             self.guard.check_url(current)
+            if hop and on_redirect is not None:
+                on_redirect(current)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise FetchTimeoutError(f"no answer within {p.total_timeout:g} s ({url})")
@@ -214,12 +219,13 @@ class Fetcher:
             current = target
         raise RedirectError(f"more than {p.max_redirects} redirects, starting at {url}")
 
-    def fetch(self, url: str) -> FetchResult:
-        """GET ``url`` and return the decoded HTML page, or raise a :class:`FetchError`."""
+    def fetch(self, url: str, *, on_redirect: Callable[[str], None] | None = None) -> FetchResult:
+        """GET ``url`` and return the decoded HTML page, or raise a :class:`FetchError`.
+        ``on_redirect``: called with each redirect target before it is requested (robots.txt)."""
         p = self.policy
         started = time.monotonic()
         deadline = started + p.total_timeout
-        resp, history = self._open(url, deadline)
+        resp, history = self._open(url, deadline, on_redirect)
         with resp:
             status = resp.status_code
             if status in (404, 410):

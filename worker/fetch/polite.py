@@ -1,9 +1,11 @@
 """The fetch every article goes through: URL safety, then robots.txt, then the host's politeness
-slot, then the bounded HTTP fetch (:class:`worker.fetch.client.Fetcher`)."""
+slot, then the bounded HTTP fetch (:class:`worker.fetch.client.Fetcher`). Each redirect target
+is checked the same way (URL safety, then its host's robots.txt) before it is requested."""
 
 from __future__ import annotations
 
 from worker.fetch.client import Fetcher, FetchResult
+from worker.fetch.errors import RobotsDisallowedError
 from worker.fetch.politeness import HostLimits, Limiter, host_key, host_slot
 from worker.fetch.robots import RobotsCache
 
@@ -25,13 +27,24 @@ class PoliteFetcher:
         self.fetcher.guard.check_url(url)  # refused URLs cost no request, not even robots.txt
 
         def download(rurl: str) -> tuple[int, str]:
-            with host_slot(self.limiter, host, limits, max_wait=max_wait, lease=self.lease):
+            rhost = host_key(rurl)
+            with host_slot(self.limiter, rhost, limits if rhost == host else self.default_limits,
+                           max_wait=max_wait, lease=self.lease):
                 return self.fetcher.fetch_text(rurl)
+
+        def check_redirect(target: str) -> None:
+            # Each redirect target obeys the robots.txt of its own host. This host's slot is held
+            # here: its robots.txt (cached already, unless it expired) is read without a new slot.
+            same_host = host_key(target) == host
+            try:
+                self.robots.check(target, download=self.fetcher.fetch_text if same_host else download)
+            except RobotsDisallowedError as exc:
+                raise RobotsDisallowedError(f"{exc} (redirected from {url})") from exc
 
         crawl_delay = self.robots.check(url, download=download)
         with host_slot(self.limiter, host, limits.with_crawl_delay(crawl_delay), max_wait=max_wait,
                        lease=self.lease):
-            return self.fetcher.fetch(url)
+            return self.fetcher.fetch(url, on_redirect=check_redirect)
 
     def close(self) -> None:
         self.fetcher.close()
