@@ -13,6 +13,9 @@ disabling (``newsingest sources disable``) or changing a source takes effect wit
 anything. Workers need no restart either: ``discover_source`` reads the source row at run time
 and skips a disabled source.
 
+Next to them, one static entry, ``ledger:requeue-lost``: the task ledger's reaper
+(``requeue_lost``, worker/ledger.py) every ``requeue_interval`` seconds (0: no entry).
+
 Each entry runs at the source's interval plus a small, stable per-source jitter (so sources with
 the same interval do not all fire in the same second), and its task expires before the next one
 is due, so a backlog of discovery tasks never piles up behind a stopped worker.
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 
 PREFIX = "discover:"
 MAX_JITTER = 60
+#: The static entry of the task ledger's reaper.
+REQUEUE_ENTRY = "ledger:requeue-lost"
 
 
 def jitter_seconds(name: str, interval: int) -> int:
@@ -77,9 +82,26 @@ def build_schedule(sources: list[Source], *, names: set[str] | None = None) -> d
     }
 
 
+def static_schedule(settings: Any = None) -> dict[str, dict[str, Any]]:
+    """The entries that do not come from the registry: the ledger's reaper (none if its interval is 0)."""
+    settings = settings or get_settings()
+    period = int(settings.requeue_interval)
+    if period <= 0:
+        return {}
+    return {
+        REQUEUE_ENTRY: {
+            "task": TaskName.requeue_lost.value,
+            "schedule": every(run_every=timedelta(seconds=period)),
+            "args": (),
+            "kwargs": {},
+            "options": {"queue": Queue.discover.value, "expires": max(1.0, period * 0.9)},
+        }
+    }
+
+
 def registry_schedule(settings: Any = None, *, engine: Any = None) -> dict[str, dict[str, Any]]:
     """Load the registry, sync it to the ``source`` table, and build the schedule from the table
-    (so ``sources enable|disable`` overrides apply)."""
+    (so ``sources enable|disable`` overrides apply), plus the :func:`static_schedule`."""
     from scheduler.sources import load_registry, sync_registry
 
     settings = settings or get_settings()
@@ -95,7 +117,12 @@ def registry_schedule(settings: Any = None, *, engine: Any = None) -> dict[str, 
     finally:
         if own:
             engine.dispose()
-    return build_schedule(sources, names=set(registry.names))
+    return {**build_schedule(sources, names=set(registry.names)), **static_schedule(settings)}
+
+
+def _managed(name: str) -> bool:
+    """An entry this module adds and removes: a source's, or the static reaper's."""
+    return name.startswith(PREFIX) or name == REQUEUE_ENTRY
 
 
 def _same(entry: Any, wanted: dict[str, Any]) -> bool:
@@ -155,7 +182,7 @@ class RegistryScheduler(_RegistryMixin, PersistentScheduler):
 
     def apply_schedule(self, desired: dict[str, dict[str, Any]]) -> None:
         current = self.schedule
-        for name in [n for n in current if n.startswith(PREFIX) and n not in desired]:
+        for name in [n for n in current if _managed(n) and n not in desired]:
             log.info("beat: removing %s", name)
             del current[name]
         for name, wanted in desired.items():
@@ -189,10 +216,10 @@ def _redbeat_scheduler() -> type:
 
             conf = self.app.redbeat_conf
             client = get_redis(self.app)
-            prefix = conf.key_prefix + PREFIX
             for raw in client.zrange(conf.schedule_key, 0, -1):
                 key = raw.decode() if isinstance(raw, bytes) else raw
-                if key.startswith(prefix) and key[len(conf.key_prefix):] not in desired:
+                if key.startswith(conf.key_prefix) and _managed(key[len(conf.key_prefix):]) \
+                        and key[len(conf.key_prefix):] not in desired:
                     log.info("beat: removing %s", key[len(conf.key_prefix):])
                     self.Entry(name=key[len(conf.key_prefix):], app=self.app).delete()
             changed = {}

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler import cli_failures, cli_feed, cli_status
 from scheduler.clikit import (
@@ -132,31 +133,36 @@ def enqueue(
     timeout: Annotated[float, typer.Option(help="With --wait: give up after this many seconds.")] = 300.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the task ids / outcomes as JSON.")] = False,
 ) -> None:
-    """Send `ingest_url` tasks through the broker (workers do the work)."""
-    from worker.tasks import ingest_url
+    """Send `ingest_url` tasks through the broker (workers do the work).
+
+    Each task is first recorded in the task ledger (the database), so a task the broker loses is
+    sent again by the reaper (`newsingest requeue-lost`)."""
+    from worker.ledger import enqueue_ingest
+    from worker.tasks import publish_ingest
 
     settings = current_settings()
     _valid_urls(urls)
-    engine = prepare_database(settings) if wait else None
+    engine = prepare_database(settings)
     check_broker(settings)
     sent: list[tuple[str, str]] = []
     try:
         for url in urls:
-            res = ingest_url.apply_async(
-                (url,), {"source_id": source_id}, retry=True,
-                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
-            )
-            sent.append((url, res.id))
+            sent.append((url, enqueue_ingest(engine, url=url, source_id=source_id, publish=publish_ingest)))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        fail(f"cannot record the tasks in the database {redact_url(settings.database_url)}: "
+             f"{str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
     except Exception as exc:  # kombu raises OperationalError and friends
+        engine.dispose()
         fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
     if not wait:
+        engine.dispose()
         if as_json:
             print_json([{"url": u, "task_id": t} for u, t in sent])
         else:
             for url, task_id in sent:
                 out.print(f"queued {task_id} {url}")
         return
-    assert engine is not None
     outcomes = _wait_for(engine, sent, timeout=timeout, quiet=as_json)
     engine.dispose()
     if as_json:
@@ -409,6 +415,7 @@ app.command("export")(cli_feed.export)
 app.command("status")(cli_status.status)
 app.command("failures")(cli_failures.failures)
 app.command("retry")(cli_failures.retry)
+app.command("requeue-lost")(cli_failures.requeue_lost)
 
 
 # --------------------------------------------------------------------------- entry point

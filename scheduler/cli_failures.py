@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.clikit import (
     EXIT_UNAVAILABLE,
@@ -127,26 +128,29 @@ def retry(
     as_json: Annotated[bool, typer.Option("--json", help="Print the sent task ids as JSON.")] = False,
 ) -> None:
     """Send the final failures (optionally of one outcome / source) to the workers again."""
-    from worker.tasks import ingest_url
+    from worker.ledger import enqueue_ingest
+    from worker.tasks import publish_ingest
 
     _check_outcome(outcome)
     settings = current_settings()
     engine = prepare_database(settings)
     try:
         rows = final_failures(engine, since=parse_since(since), outcome=outcome, source=source)
+        sent: list[dict[str, Any]] = []
+        if not dry_run and rows:
+            check_broker(settings)
+            try:
+                for a in rows:
+                    task_id = enqueue_ingest(engine, url=a.url, source_id=a.source_id, publish=publish_ingest)
+                    sent.append({"url": a.url, "task_id": task_id, "outcome_was": a.outcome})
+            except SQLAlchemyError as exc:
+                fail(f"cannot record the tasks in the database {redact_url(settings.database_url)}: "
+                     f"{str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
+            except Exception as exc:  # kombu's OperationalError and friends
+                fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
     finally:
         engine.dispose()
-    sent: list[dict[str, Any]] = []
-    if not dry_run and rows:
-        check_broker(settings)
-        try:
-            for a in rows:
-                res = ingest_url.apply_async((a.url,), {"source_id": a.source_id}, retry=True,
-                                             retry_policy={"max_retries": 3, "interval_start": 0.2})
-                sent.append({"url": a.url, "task_id": res.id, "outcome_was": a.outcome})
-        except Exception as exc:  # kombu's OperationalError and friends
-            fail(f"cannot send to broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
-    else:
+    if dry_run or not rows:
         sent = [{"url": a.url, "task_id": None, "outcome_was": a.outcome} for a in rows]
     if as_json:
         print_json(sent)
@@ -155,3 +159,39 @@ def retry(
         out.print(f"{'would retry' if dry_run else 'queued ' + str(item['task_id'])} "
                   f"[{item['outcome_was']}] {item['url']}")
     out.print(f"{len(sent)} URL(s) {'to retry' if dry_run else 're-enqueued'}")
+
+
+def requeue_lost(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be sent again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the pass as JSON.")] = False,
+) -> None:
+    """Send again the ingest tasks the broker lost (the task ledger's reaper; beat runs it every
+    NEWSINGEST_REQUEUE_INTERVAL seconds). Redis broker only: elsewhere nothing is re-sent."""
+    from worker.tasks import requeue_lost_now
+
+    settings = current_settings()
+    engine = prepare_database(settings)
+    try:
+        if settings.broker_is_redis:
+            check_broker(settings)
+        try:
+            report = requeue_lost_now(engine, settings, dry_run=dry_run)
+        except SQLAlchemyError as exc:
+            fail(f"database {redact_url(settings.database_url)}: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
+        except Exception as exc:  # redis / kombu errors
+            fail(f"cannot reach broker {redact_url(settings.broker_url)}: {exc}", EXIT_UNAVAILABLE)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(report.to_dict())
+        return
+    if not report.supported:
+        out.print(f"[yellow]{report.message}[/]")
+        return
+    for item in report.lost:
+        if item["task_id"] in report.given_up:
+            label = "[red]given up[/] "
+        else:
+            label = "would requeue" if dry_run else "requeued"
+        out.print(f"{label} {item['task_id']} (requeues {item['requeues']}) {item['url']}")
+    out.print(report.message)

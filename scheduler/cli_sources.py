@@ -200,13 +200,14 @@ def crawl(
         fail(f"no source {name!r} in {registry.path} (known: {', '.join(registry.names)})", EXIT_NOT_FOUND)
     send = None
     if enqueue:
-        from worker.tasks import ingest_url
+        from worker.ledger import enqueue_ingest
+        from worker.tasks import publish_ingest
 
         check_broker(settings)
 
         def send(url: str) -> None:
-            ingest_url.apply_async((url,), {"source_id": row.id}, retry=True,
-                                   retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
+            # recorded in the task ledger, then published (the reaper re-sends what the broker loses)
+            enqueue_ingest(engine, url=url, source_id=row.id, publish=publish_ingest)
 
     ctx = PipelineContext(settings, engine=engine)
     outcomes: list[dict[str, Any]] = []

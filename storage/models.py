@@ -307,3 +307,36 @@ class ArticleBand(SQLModel, table=True):
 
 # (key, article_id): a lookup is an index-only scan, the candidates' ids come from the index itself.
 Index("ix_article_band_key", ArticleBand.key, ArticleBand.article_id)
+
+
+# --------------------------------------------------------------------------- queued_task (the ledger)
+
+
+class QueuedTaskBase(SQLModel):
+    """One ``ingest_url`` task as sent: written (and committed) before it is published, so a task
+    the broker loses is still known here (storage/ledger.py, worker/ledger.py)."""
+
+    task_id: str = Field(max_length=64, nullable=False)
+    url: str = Field(sa_type=Text, nullable=False)
+    source_id: int | None = None
+
+
+class QueuedTask(QueuedTaskBase, table=True):
+    __tablename__ = "queued_task"
+    __table_args__ = (UniqueConstraint("task_id", name="uq_queued_task_task_id"),)
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    )
+    enqueued_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime(), nullable=False)
+    #: The last time the reaper sent it again (None: never).
+    requeued_at: datetime | None = _time()
+    requeues: int = Field(default=0, nullable=False)
+    #: When its task reached a final result (None: pending).
+    done_at: datetime | None = _time()
+
+
+# "Pending, oldest first": a partial index on the pending rows only (done rows are the bulk).
+Index("ix_queued_task_pending", QueuedTask.enqueued_at,
+      postgresql_where=QueuedTask.done_at.is_(None), sqlite_where=QueuedTask.done_at.is_(None))  # type: ignore[union-attr]

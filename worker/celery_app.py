@@ -25,6 +25,7 @@ class Queue(StrEnum):
 class TaskName(StrEnum):
     ingest_url = "newsingest.ingest_url"
     discover_source = "newsingest.discover_source"
+    requeue_lost = "newsingest.requeue_lost"
 
 
 def keep_redis_channel_connparams() -> None:
@@ -88,6 +89,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             TaskName.ingest_url.value: {"queue": Queue.ingest.value},
             TaskName.discover_source.value: {"queue": Queue.discover.value},
+            TaskName.requeue_lost.value: {"queue": Queue.discover.value},
         },
         "worker_hijack_root_logger": False,
         "worker_max_tasks_per_child": 1000,

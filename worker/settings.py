@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # Redis broker: an unacknowledged task (its worker killed) is delivered again after this long;
     # keep it far above task_time_limit and every retry countdown
     visibility_timeout: int = 3600
+    # The task ledger's reaper (worker/ledger.py): every requeue_interval seconds, pending ingest
+    # tasks older than requeue_grace seconds that the Redis broker no longer holds are sent again,
+    # at most requeue_max times each.
+    requeue_interval: int = 300
+    requeue_grace: float = 120.0
+    requeue_max: int = 5
 
     # Discovery and scheduling (see scheduler/sources.py, worker/discover.py, scheduler/beat.py).
     sources: str | None = None  # NEWSINGEST_SOURCES: the registry TOML (default: the shipped one)

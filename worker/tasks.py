@@ -9,9 +9,10 @@ from celery import Task
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from storage.db import DatabaseUnavailable
-from worker.celery_app import TaskName, app
+from worker.celery_app import Queue, TaskName, app
 from worker.fetch.errors import HostBusyError
 from worker.fetch.retry import busy_delay, retry_delay
+from worker.ledger import RequeueReport, enqueue_ingest, mark_done_quietly, requeue_lost
 from worker.pipeline import PipelineContext, ingest
 from worker.runtime import close_context, get_context
 
@@ -76,6 +77,8 @@ def ingest_url(self: Task, url: str, source_id: int | None = None, attempt: int 
                  result.error, delay)
         raise again(delay, attempt=attempt + 1)
     log.info("%s %s article=%s %s", result.outcome.value, url, result.article_id, result.error or "")
+    # A final result: the ledger row is done (before the late ack; a failure here is only a warning).
+    mark_done_quietly(ctx.engine, task_id=self.request.id)
     return result.to_dict()
 
 
@@ -97,7 +100,7 @@ def discover_source(self: Task, source_id: int) -> dict[str, Any]:
     ctx: PipelineContext = get_context()
 
     def send(url: str) -> None:
-        ingest_url.apply_async((url,), {"source_id": source_id})
+        enqueue_ingest(ctx.engine, url=url, source_id=source_id, publish=publish_ingest)
 
     try:
         result = run_discovery(source_id, ctx=ctx, enqueue=send, task_id=self.request.id)
@@ -105,3 +108,37 @@ def discover_source(self: Task, source_id: int) -> dict[str, Any]:
         log.warning("database unavailable for discovery of source %s: %s; retrying", source_id, exc)
         raise self.retry(exc=exc, countdown=10) from exc
     return result.to_dict() if result is not None else {"source_id": source_id, "skipped": True}
+
+
+#: Publishing of a task the ledger has recorded: a few quick retries while the broker blinks.
+PUBLISH_RETRY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5}
+
+
+def publish_ingest(task_id: str, url: str, source_id: int | None) -> None:
+    """Send one ``ingest_url`` task under ``task_id`` (the ledger's ``publish`` callback)."""
+    ingest_url.apply_async((url,), {"source_id": source_id}, task_id=task_id, retry=True,
+                           retry_policy=PUBLISH_RETRY)
+
+
+def requeue_lost_now(engine: Any, settings: Any, *, dry_run: bool = False) -> RequeueReport:
+    """One pass of the ledger's reaper with these settings (the task and ``newsingest requeue-lost``)."""
+    return requeue_lost(engine, broker_url=settings.broker_url, queues=[q.value for q in Queue],
+                        publish=publish_ingest, grace=settings.requeue_grace, max_requeues=settings.requeue_max,
+                        dry_run=dry_run)
+
+
+@app.task(
+    name=TaskName.requeue_lost.value,
+    bind=True,
+    acks_late=True,
+    max_retries=0,
+    ignore_result=True,  # time limits: the app's (task_soft_time_limit / task_time_limit), like the others
+)
+def requeue_lost_task(self: Task) -> dict[str, Any]:
+    """The ledger's reaper (worker/ledger.py): send again the ingest tasks the broker lost."""
+    ctx: PipelineContext = get_context()
+    try:
+        return requeue_lost_now(ctx.engine, ctx.settings).to_dict()
+    except DatabaseUnavailable as exc:  # the next beat tick tries again
+        log.warning("task ledger: reaper skipped, %s", exc)
+        return {"skipped": True, "error": str(exc)}

@@ -9,7 +9,7 @@ import pytest
 from tests.support.services import newsingest, service_env
 
 COMMANDS = [[], ["ingest"], ["enqueue"], ["articles"], ["show"], ["worker"], ["beat"], ["run"], ["demo"],
-            ["db"], ["db", "upgrade"], ["db", "current"]]
+            ["db"], ["db", "upgrade"], ["db", "current"], ["requeue-lost"]]
 
 
 @pytest.fixture
@@ -84,3 +84,12 @@ def test_demo_stores_bundled_pages_then_lists_and_shows_them(env, tmp_path):
     text = newsingest("demo", "--port", "0", env=env, cwd=tmp_path, timeout=240)
     assert text.returncode == 0, text.stderr
     assert "Stored articles" in text.stdout
+
+
+def test_requeue_lost_on_the_embedded_broker_resends_nothing_and_says_so(env, tmp_path):
+    proc = newsingest("requeue-lost", "--json", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["supported"] is False and report["requeued"] == [] and "not Redis" in report["message"]
+    text = newsingest("requeue-lost", "--dry-run", env=env, cwd=tmp_path)
+    assert text.returncode == 0 and "nothing is re-sent" in text.stdout

@@ -1,0 +1,236 @@
+"""The durable task ledger: nothing sent is ever lost, whatever the broker does.
+
+kombu's Redis transport can lose a message: BRPOP takes it off the queue list before the worker
+records it in the ``unacked`` hash (``QoS.append``); a worker killed in between loses it for good.
+So every ``ingest_url`` task is written to the ``queued_task`` table, and committed, *before* it
+is published (:func:`enqueue_ingest`); the task marks its row done when it reaches a final result
+(:func:`mark_done_quietly`); and the reaper (:func:`requeue_lost`, run by beat every
+``requeue_interval`` seconds and by ``newsingest requeue-lost``) sends the lost ones again, with
+the same task id.
+
+"Lost" is decided exactly, for the Redis broker only: a pending row older than ``requeue_grace``
+whose task id is neither in a queue list nor in kombu's ``unacked`` hash (where a task being run,
+or waiting for its countdown, sits under ``acks_late``), in two consecutive looks a few hundred ms
+apart (a worker may be between its BRPOP and its ``hset``), and still pending in the database after
+the second look (a task marks done before it is acknowledged). A lost task is re-sent at most
+``requeue_max`` times, then left alone with an error in the log. With any other broker (the
+embedded SQLite one) nothing can be told apart, so nothing is re-sent.
+
+No Celery in here: the callers pass a ``publish(task_id, url, source_id)`` callback
+(:func:`worker.tasks.publish_ingest`) and the queue names (:class:`worker.celery_app.Queue`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from storage import ledger
+from storage.db import redact_url, transaction
+
+log = logging.getLogger(__name__)
+
+#: ``publish(task_id, url, source_id)``: send one ``ingest_url`` task with this id.
+Publish = Callable[[str, str, int | None], None]
+
+#: Seconds between the two looks at the broker.
+SETTLE_SECONDS = 0.3
+#: At most this many pending rows are examined per pass (oldest first).
+SCAN_LIMIT = 10_000
+
+
+def new_task_id() -> str:
+    """A fresh task id (what Celery would pick: a UUID4)."""
+    return str(uuid.uuid4())
+
+
+def enqueue_ingest(engine: Engine, *, url: str, source_id: int | None, publish: Publish) -> str:
+    """Record one task in the ledger, commit, then publish it. Returns its task id.
+
+    Should publishing fail, the row stays pending and the reaper sends it after the grace period.
+    """
+    return enqueue_many(engine, items=[(url, source_id)], publish=publish)[0]
+
+
+def enqueue_many(engine: Engine, *, items: Sequence[tuple[str, int | None]], publish: Publish) -> list[str]:
+    """:func:`enqueue_ingest` for many ``(url, source_id)``: one transaction records them all,
+    then each is published in order. Returns the task ids, in the order of ``items``."""
+    ids = [new_task_id() for _ in items]
+    with transaction(engine) as session:
+        for task_id, (url, source_id) in zip(ids, items, strict=True):
+            ledger.record_sent(session, task_id=task_id, url=url, source_id=source_id)
+    for task_id, (url, source_id) in zip(ids, items, strict=True):
+        publish(task_id, url, source_id)
+    return ids
+
+
+def mark_done_quietly(engine: Engine, *, task_id: str | None) -> bool:
+    """Mark a task's ledger row done in its own small transaction. Never raises: a failure is a
+    warning (the reaper may then re-send a finished URL, which storage dedup makes a ``duplicate``)."""
+    if not task_id:
+        return False
+    try:
+        with transaction(engine) as session:
+            return ledger.mark_done(session, task_id=task_id)
+    except Exception as exc:  # the database may be gone right now: the task's result stands
+        log.warning("task ledger: cannot mark task %s done: %s", task_id, exc)
+        return False
+
+
+# --------------------------------------------------------------------------- the broker side
+
+
+def _message_id(message: Any) -> str | None:
+    """The task id of a kombu message (protocol 2: ``headers['id']``; else the correlation id)."""
+    if not isinstance(message, dict):
+        return None
+    headers = message.get("headers") or {}
+    task_id = headers.get("id") if isinstance(headers, dict) else None
+    if not task_id:
+        props = message.get("properties") or {}
+        task_id = props.get("correlation_id") if isinstance(props, dict) else None
+    return str(task_id) if task_id else None
+
+
+def _loads(raw: Any) -> Any:
+    try:
+        return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None
+
+
+def queue_keys(queues: Iterable[str]) -> list[str]:
+    """The Redis lists of ``queues``: kombu keeps one list per priority step (``name``,
+    ``name\\x06\\x163``, ...)."""
+    from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+    keys = []
+    for queue in queues:
+        for pri in PRIORITY_STEPS:
+            keys.append(f"{queue}{Channel.sep}{pri}" if pri else queue)
+    return keys
+
+
+def broker_task_ids(client: Any, *, queues: Iterable[str], unacked_key: str = "unacked") -> set[str]:
+    """The task ids the Redis broker holds right now: in the queue lists (``LRANGE``) or in kombu's
+    ``unacked`` hash (``HVALS``; each value is ``[message, exchange, routing_key]``). One MULTI:
+    a consistent snapshot."""
+    keys = queue_keys(queues)
+    pipe = client.pipeline(transaction=True)
+    for key in keys:
+        pipe.lrange(key, 0, -1)
+    pipe.hvals(unacked_key)
+    *lists, unacked = pipe.execute()
+    ids: set[str] = set()
+    for items in lists:
+        for raw in items or ():
+            task_id = _message_id(_loads(raw))
+            if task_id:
+                ids.add(task_id)
+    for raw in unacked or ():
+        entry = _loads(raw)
+        if isinstance(entry, list) and entry:
+            task_id = _message_id(entry[0])
+            if task_id:
+                ids.add(task_id)
+    return ids
+
+
+# --------------------------------------------------------------------------- the reaper
+
+
+@dataclass
+class RequeueReport:
+    """What one reaper pass found and did."""
+
+    supported: bool
+    message: str = ""
+    dry_run: bool = False
+    checked: int = 0  # pending rows older than the grace period
+    lost: list[dict[str, Any]] = field(default_factory=list)  # found lost (re-sent unless dry run / given up)
+    requeued: list[str] = field(default_factory=list)  # task ids sent again
+    given_up: list[str] = field(default_factory=list)  # lost again after max requeues: not sent
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"supported": self.supported, "message": self.message, "dry_run": self.dry_run,
+                "checked": self.checked, "lost": self.lost, "requeued": self.requeued,
+                "given_up": self.given_up}
+
+
+def find_lost(engine: Engine, client: Any, *, queues: Iterable[str], grace: float,
+              settle: float = SETTLE_SECONDS, limit: int = SCAN_LIMIT) -> tuple[int, list[Any]]:
+    """``(checked, lost rows)``: pending rows older than ``grace`` s that the broker does not hold
+    in two looks ``settle`` s apart and that are still pending after the second look."""
+    queues = list(queues)
+    before = datetime.now(UTC) - timedelta(seconds=grace)
+    with transaction(engine) as session:
+        candidates = {row.task_id: row for row in ledger.pending_older_than(session, before=before, limit=limit)}
+    if not candidates:
+        return 0, []
+    missing = set(candidates) - broker_task_ids(client, queues=queues)
+    if missing:
+        time.sleep(settle)
+        missing -= broker_task_ids(client, queues=queues)
+    if not missing:
+        return len(candidates), []
+    # A task marks its row done before it is acknowledged: still pending now means it was not done
+    # at the second look either, so it was really nowhere.
+    with transaction(engine) as session:
+        still = ledger.pending_among(session, task_ids=sorted(missing))
+    still.sort(key=lambda row: row.enqueued_at)
+    return len(candidates), still
+
+
+def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publish: Publish,
+                 grace: float = 120.0, max_requeues: int = 5, dry_run: bool = False,
+                 settle: float = SETTLE_SECONDS, client: Any = None) -> RequeueReport:
+    """One reaper pass: find the lost tasks (Redis broker only) and send them again, same task id."""
+    if not broker_url.startswith(("redis://", "rediss://")):
+        msg = (f"the broker {redact_url(broker_url)} is not Redis: a lost task cannot be told apart from a "
+               "queued one there, so nothing is re-sent")
+        log.info("task ledger: %s", msg)
+        return RequeueReport(supported=False, message=msg, dry_run=dry_run)
+    own = client is None
+    if own:
+        import redis
+
+        client = redis.Redis.from_url(broker_url, socket_connect_timeout=5, socket_timeout=30)
+    try:
+        checked, lost = find_lost(engine, client, queues=queues, grace=grace, settle=settle)
+    finally:
+        if own:
+            client.close()
+    report = RequeueReport(supported=True, dry_run=dry_run, checked=checked)
+    for row in lost:
+        report.lost.append({"task_id": row.task_id, "url": row.url, "source_id": row.source_id,
+                            "enqueued_at": row.enqueued_at.isoformat(), "requeues": row.requeues})
+        if row.requeues >= max_requeues:
+            report.given_up.append(row.task_id)
+            continue
+        if dry_run:
+            continue
+        with transaction(engine) as session:
+            if not ledger.mark_requeued(session, task_id=row.task_id):
+                continue  # done meanwhile
+        publish(row.task_id, row.url, row.source_id)
+        report.requeued.append(row.task_id)
+        log.warning("task ledger: task %s (%s) was lost by the broker; sent again (requeue %d)",
+                    row.task_id, row.url, row.requeues + 1)
+    if report.given_up:
+        gave_up = set(report.given_up)
+        urls = [item["url"] for item in report.lost if item["task_id"] in gave_up]
+        log.error("task ledger: %d task(s) lost again after %d requeues, not sent again: %s%s",
+                  len(urls), max_requeues, ", ".join(urls[:10]), " ..." if len(urls) > 10 else "")
+    resent = len(lost) - len(report.given_up) if dry_run else len(report.requeued)
+    report.message = (f"{checked} pending task(s) older than {grace:g} s checked, {len(lost)} lost, "
+                      f"{resent} {'would be re-sent' if dry_run else 're-sent'}, {len(report.given_up)} given up")
+    log.log(logging.INFO if lost else logging.DEBUG, "task ledger: %s", report.message)
+    return report
