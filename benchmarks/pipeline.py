@@ -8,7 +8,17 @@ real paragraphs from tests/fixtures/dedup (so no two pages are near-duplicates).
 with 2 processes ingests them; the script prints articles/s, time per stage (from the workers'
 Prometheus histograms), the extraction-only rate of the same pages in this process, the ratio, and
 the workers' RSS after 1k, 5k and 10k articles. `newsingest status --json` is sampled during the
-run (queue draining, counts). A scratch PostgreSQL database and Redis db 9 are used.
+run (queue draining, counts). A scratch PostgreSQL database and Redis db 9 are used. The CPU
+seconds of every party (worker main process, pool, PostgreSQL backends, Redis, this process, the
+status command) are read from /proc, so the bound they set holds even on a shared machine.
+
+    python benchmarks/pipeline.py --store-only [--articles 500]
+
+The store stage alone, in this process: `worker.pipeline.ingest` on the same kind of pages with the
+fetch and the extraction stubbed out (the pages are extracted beforehand), against a scratch
+PostgreSQL database and Redis db 9: SQL statements, transactions and Redis round trips per
+article, wall and CPU ms per article (this process, and the PostgreSQL backend), for new articles
+and for unchanged re-fetches of them.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import html as htmllib
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -128,6 +139,107 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """(own CPU seconds, CPU seconds of waited-for children) of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def _pids_named(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / tick, sum(values[:8]) / tick
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuMeter:
+    """CPU seconds spent by each party of the benchmark between :meth:`start` and :meth:`stop`.
+
+    workers: the worker's main process and its pool children (dead children through the main
+    process's cutime); postgres: the backends connected to the scratch database (sampled, so a
+    backend that exits keeps its last sample); redis: every redis-server on the machine (shared
+    with anyone else using it); this process: the local site (HTTP server) and the polling loop;
+    machine: all cores, whoever used them.
+    """
+
+    def __init__(self, worker_pid: int, dbname: str) -> None:
+        self.worker_pid = worker_pid
+        self.dbname = dbname
+        self.pg: dict[int, float] = {}
+        self.pg_start: dict[int, float] = {}
+
+    def _workers(self) -> tuple[float, float]:
+        """(the worker's main process, its pool children alive or dead)."""
+        own, children = _proc_cpu(self.worker_pid)
+        try:
+            kids = Path(f"/proc/{self.worker_pid}/task/{self.worker_pid}/children").read_text().split()
+        except OSError:
+            kids = []
+        for kid in kids:
+            try:
+                children += sum(_proc_cpu(int(kid)))
+            except OSError:
+                continue
+        return own, children
+
+    def _redis(self) -> float:
+        total = 0.0
+        for pid in _pids_named("redis-server"):
+            try:
+                total += _proc_cpu(pid)[0]
+            except OSError:
+                continue
+        return total
+
+    def sample(self, conn: psycopg.Connection) -> None:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                                           "pg_backend_pid()", (self.dbname,)).fetchall()]
+        for pid in pids:
+            try:
+                self.pg[pid] = _proc_cpu(pid)[0]
+            except OSError:
+                continue
+
+    def start(self, conn: psycopg.Connection) -> None:
+        self.sample(conn)
+        self.pg_start = dict(self.pg)
+        self.t = (self._workers(), self._redis(), time.process_time(), *_machine_busy(), _children_cpu())
+
+    def stop(self, conn: psycopg.Connection) -> dict[str, float]:
+        self.sample(conn)
+        workers, redis_cpu, own, busy, total = self._workers(), self._redis(), time.process_time(), *_machine_busy()
+        # `newsingest status` runs (waited for: the worker is not, until the end)
+        return {
+            "worker main": workers[0] - self.t[0][0],
+            "worker pool": workers[1] - self.t[0][1],
+            "postgres": sum(v - self.pg_start.get(pid, 0.0) for pid, v in self.pg.items()),
+            "redis": redis_cpu - self.t[1],
+            "site+bench": own - self.t[2],
+            "status CLI": _children_cpu() - self.t[5],
+            "machine busy": busy - self.t[3],
+            "machine total": total - self.t[4],
+        }
+
+
 def stage_sums(port: int) -> dict[str, float]:
     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     sums: dict[str, float] = {}
@@ -138,13 +250,130 @@ def stage_sums(port: int) -> dict[str, float]:
     return sums
 
 
+def store_only(n: int, pg_admin_url: str) -> None:
+    """Measure the store path of ``ingest`` in process (see the module docstring)."""
+    from collections import Counter
+
+    from requests.structures import CaseInsensitiveDict
+    from sqlalchemy import event
+
+    import worker.pipeline as pipeline
+    from storage.db import make_engine
+    from worker.fetch.client import FetchResult
+    from worker.settings import Settings
+
+    templates = load_templates()
+    paragraphs = load_paragraphs()
+    pages = {f"http://127.0.0.1:9/a/{i}.html": make_page(i, templates, paragraphs) for i in range(n + 1)}
+    extracted = {url: extract_article(html, url) for url, html in pages.items()}
+    photos = sum(len(a.photos) for a in extracted.values()) / len(extracted)
+    print(f"{n} distinct pages, extracted beforehand ({photos:.1f} photos per article)")
+
+    dbname = f"newsingest_store_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(pg_admin_url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{dbname}"')
+    db_url = "postgresql+psycopg://" + pg_admin_url.split("://", 1)[1].rsplit("/", 1)[0] + "/" + dbname
+    broker = "redis://127.0.0.1:6379/9"
+    redis.Redis.from_url(broker).flushdb()
+    real_extract = pipeline.extract_article
+    try:
+        migrate.upgrade(db_url)
+        engine = make_engine(db_url)
+        ctx = pipeline.PipelineContext(Settings(database_url=db_url, broker_url=broker), engine=engine)
+        statements: Counter[str] = Counter()
+        transactions = [0]
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _statement(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            statements[" ".join(statement.split()[:2])] += 1
+
+        @event.listens_for(engine, "commit")
+        def _commit(conn) -> None:  # type: ignore[no-untyped-def]
+            transactions[0] += 1
+
+        redis_calls = [0]
+        if ctx.announcer is not None:
+            client = ctx.announcer.client
+            for name in ("execute_command",):
+                real = getattr(client, name)
+
+                def counted(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+                    redis_calls[0] += 1
+                    return _real(*args, **kwargs)
+
+                setattr(client, name, counted)
+            real_pipeline = client.pipeline
+
+            def pipeline_counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+                pipe = real_pipeline(*args, **kwargs)
+                real_execute = pipe.execute
+
+                def execute(*a, **k):  # type: ignore[no-untyped-def]
+                    redis_calls[0] += 1
+                    return real_execute(*a, **k)
+
+                pipe.execute = execute
+                return pipe
+
+            client.pipeline = pipeline_counted
+
+        def fetch(url: str, *, source_id: int | None = None, max_wait: float | None = None) -> FetchResult:
+            body = pages[url].encode("utf-8")
+            return FetchResult(url=url, final_url=url, status=200, headers=CaseInsensitiveDict(), content=body,
+                               text=pages[url], encoding="utf-8", elapsed_ms=0)
+
+        ctx.fetch = fetch  # type: ignore[method-assign]
+        pipeline.extract_article = lambda html, url: extracted[url]  # type: ignore[assignment]
+        urls = list(pages)
+        pipeline.ingest(urls[0], ctx=ctx)  # warm-up: connection, statement caches
+
+        def backend_cpu() -> float:
+            pids = [r[0] for r in admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                                (dbname,)).fetchall()]
+            total = 0.0
+            for pid in pids:
+                try:
+                    total += _proc_cpu(pid)[0]
+                except OSError:
+                    continue
+            return total
+
+        for label in ("new articles", "unchanged re-fetches"):
+            statements.clear()
+            transactions[0] = redis_calls[0] = 0
+            outcomes: Counter[str] = Counter()
+            store = 0.0
+            pg0, cpu0, t0 = backend_cpu(), time.process_time(), time.perf_counter()
+            for url in urls[1:]:
+                result = pipeline.ingest(url, ctx=ctx)
+                outcomes[result.outcome.value] += 1
+                store += result.timings.get("store", 0.0)
+            wall, cpu, pg = time.perf_counter() - t0, time.process_time() - cpu0, backend_cpu() - pg0
+            print(f"{label} {dict(outcomes)}: {sum(statements.values()) / n:.1f} SQL statements per article "
+                  f"(+ BEGIN, COMMIT and the pool's ping in each of {transactions[0] / n:.1f} transactions), "
+                  f"{redis_calls[0] / n:.1f} Redis round trips; {wall / n * 1000:.1f} ms wall, "
+                  f"{cpu / n * 1000:.1f} ms CPU in this process, {pg / n * 1000:.1f} ms CPU in PostgreSQL per article; "
+                  f"store stage {store / n * 1000:.1f} ms")
+            print("    " + ", ".join(f"{k}: {v / n:.2f}" for k, v in statements.most_common()))
+        ctx.close()
+    finally:
+        pipeline.extract_article = real_extract
+        admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--store-only", action="store_true",
+                        help="measure the store stage alone, in process (default 500 articles)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--metrics-port", type=int, default=9811)
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
+    if args.store_only:
+        store_only(args.articles if "--articles" in sys.argv else 500, args.pg_admin_url)
+        return
     n = args.articles
 
     templates = load_templates()
@@ -157,11 +386,13 @@ def main() -> None:
 
     # extraction-only rate of the same pages, in this process
     sample = list(pages.items())[: min(n, 1000)]
-    t = time.perf_counter()
+    t, cpu_t = time.perf_counter(), time.process_time()
     for path, body in sample:
         extract_article(body, "http://127.0.0.1" + path)
     extract_rate = len(sample) / (time.perf_counter() - t)
-    print(f"extraction only (1 process): {extract_rate:.1f} pages/s on {len(sample)} of the pages")
+    extract_cpu = (time.process_time() - cpu_t) / len(sample)
+    print(f"extraction only (1 process): {extract_rate:.1f} pages/s on {len(sample)} of the pages "
+          f"({extract_cpu * 1000:.1f} ms CPU per page)")
 
     site = Site(pages)
     dbname = f"newsingest_pipe_{uuid.uuid4().hex[:8]}"
@@ -201,6 +432,10 @@ def main() -> None:
                 if t0 is None and done > 0:
                     t0 = time.perf_counter()
                     first = done
+                    meter = CpuMeter(worker.pid, dbname)
+                    meter.start(conn)
+                elif t0 is not None:
+                    meter.sample(conn)
                 while marks and done >= marks[0]:
                     print(f"  {marks[0]:>6} articles: worker RSS {rss_mb(worker.pid):.0f} MB")
                     marks.pop(0)
@@ -221,6 +456,7 @@ def main() -> None:
                     n = done
                     break
             elapsed = time.perf_counter() - t0
+            cpu = meter.stop(conn)
             outcomes = dict(conn.execute("SELECT outcome, count(*) FROM fetch_attempt GROUP BY outcome").fetchall())
             rows = conn.execute("SELECT count(*) FROM article").fetchone()[0]
         rate = (n - first) / elapsed
@@ -229,6 +465,17 @@ def main() -> None:
               f"({rows} article rows; outcomes {outcomes})")
         print("time per article by stage (ms): " + ", ".join(f"{k} {v / n * 1000:.1f}" for k, v in sorted(sums.items())))
         print(f"pipeline / extraction-only rate: {rate / extract_rate:.2f} (target >= 0.80)")
+        done_n = n - first
+        print("CPU ms per article (" + f"{done_n} articles after the first): "
+              + ", ".join(f"{k} {v / done_n * 1000:.1f}" for k, v in cpu.items() if k != "machine total")
+              + f"; machine {cpu['machine busy'] / cpu['machine total']:.0%} busy of "
+              + f"{cpu['machine total'] / elapsed:.1f} cores")
+        ours = sum(v for k, v in cpu.items() if not k.startswith("machine")) / done_n
+        cores = cpu["machine total"] / elapsed
+        print(f"CPU bound: {ours * 1000:.1f} ms CPU per article in all our processes vs {extract_cpu * 1000:.1f} ms "
+              f"for extraction alone: on {cores:.0f} free cores at most {cores / ours:.1f} articles/s, "
+              f"a ratio of at most {cores * extract_cpu / ours:.2f} (others used "
+              f"{(cpu['machine busy'] - ours * done_n) / elapsed:.1f} cores during this run)")
     finally:
         if worker is not None and worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)

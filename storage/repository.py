@@ -8,11 +8,27 @@ assigned when a function returns. Only SQLite and PostgreSQL are supported.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, case, delete, func, text
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -42,6 +58,21 @@ _SOURCE_FIELDS = tuple(SourceBase.model_fields)
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _dialect(session: Session) -> str:
+    name = session.get_bind().dialect.name
+    if name not in ("postgresql", "sqlite"):  # pragma: no cover
+        raise NotImplementedError(f"storage supports SQLite and PostgreSQL, not {name}")
+    return name
+
+
+def _attach(session: Session, row: Any) -> Any:
+    """Put an object whose row was just written with a Core statement into the session as a
+    persistent object (no flush, no reload): what ``session.add`` + ``flush`` would have left."""
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def _insert_ignore(session: Session, table: Table, row: Mapping[str, Any], conflict: Sequence[str]) -> bool:
@@ -97,27 +128,140 @@ def find_by_fingerprint(
 
 
 def insert_article_if_absent(
-    session: Session, *, values: Mapping[str, Any], url_key: str
+    session: Session, *, values: Mapping[str, Any], url_key: str, own_group: bool = False
 ) -> tuple[Article, bool]:
     """Insert an article unless one with ``url_key`` exists; return ``(row, created)``.
+
+    A created row is the validated object itself, now persistent in the session (not read back).
 
     ``values`` holds Article fields (``ArticleBase`` fields plus ``content_fingerprint`` and
     optionally ``source_id``, ``duplicate_of``, ``group_id``, ``fetched_at``); they are only used
     when the row is created. Safe under concurrency: racing inserts of one key end with one row and
-    no error. The row comes back locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite holds the
-    write lock already), so a concurrent updater waits until this transaction ends.
+    no error. The row comes back locked: a created row is invisible to others until commit (a
+    racing insert of the same key waits on the unique index), an existing one is read with
+    ``SELECT ... FOR UPDATE`` on PostgreSQL (SQLite holds the write lock already), so a concurrent
+    updater waits until this transaction ends.
+
+    ``own_group``: a created row starts its own group (``group_id`` = its own id, instead of
+    ``values["group_id"]``). On PostgreSQL the INSERT itself sets it (the id is drawn from the
+    sequence once, in a CTE, and used for both columns); on SQLite an UPDATE follows.
+
+    One statement when the row is created (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), two
+    when it exists.
     """
     _check_keys(values, _ARTICLE_COLUMNS, _ARTICLE_REFUSED_ON_INSERT)
     article = Article.model_validate({**values, "url_key": url_key})
     row = {k: v for k, v in article.model_dump().items() if k in _ARTICLE_COLUMNS and k != "id"}
-    created = _insert_ignore(session, Article.__table__, row, ["url_key"])  # type: ignore[arg-type]
+    dialect = _dialect(session)
+    if own_group and dialect == "postgresql":
+        del row["group_id"]
+        new_id = session.execute(_INSERT_ARTICLE_OWN_GROUP_PG, row).scalar()
+    else:
+        new_id = session.execute(_INSERT_ARTICLE[dialect], row).scalar()
+        if new_id is not None and own_group:
+            session.execute(_SET_GROUP, {"article_id": new_id, "duplicate_of": article.duplicate_of, "group_id": new_id})
+    if new_id is not None:
+        article.id = new_id
+        if own_group:
+            article.group_id = new_id
+        return _attach(session, article), True
     stmt = (
         select(Article)
         .where(Article.url_key == url_key)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return session.exec(stmt).one(), created
+    return session.exec(stmt).one(), False
+
+
+# Built once: the values come as execution parameters (cheaper than ``.values(**row)`` per call).
+_ARTICLE_TABLE: Table = Article.__table__  # type: ignore[attr-defined]
+_INSERT_ARTICLE = {
+    name: dialect.insert(_ARTICLE_TABLE).on_conflict_do_nothing(index_elements=["url_key"])
+    .returning(_ARTICLE_TABLE.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_NEW_ARTICLE_ID = select(func.nextval(func.pg_get_serial_sequence("article", "id")).label("id")).cte("new_article_id")
+_INSERT_ARTICLE_OWN_GROUP_PG = (
+    postgresql.insert(_ARTICLE_TABLE)
+    .values(id=select(_NEW_ARTICLE_ID.c.id).scalar_subquery(), group_id=select(_NEW_ARTICLE_ID.c.id).scalar_subquery())
+    .add_cte(_NEW_ARTICLE_ID)
+    .on_conflict_do_nothing(index_elements=["url_key"])
+    .returning(_ARTICLE_TABLE.c.id)
+)
+_SET_GROUP = (
+    update(_ARTICLE_TABLE)
+    .where(_ARTICLE_TABLE.c.id == bindparam("article_id"))
+    .values(duplicate_of=bindparam("duplicate_of"), group_id=bindparam("group_id"))
+)
+
+
+def set_duplicate_of(session: Session, *, article: Article, duplicate_of: int | None, group_id: int | None) -> None:
+    """Set an article's ``duplicate_of`` and ``group_id`` (one UPDATE; the object is updated too,
+    without being marked changed)."""
+    assert article.id is not None
+    session.execute(_SET_GROUP, {"article_id": article.id, "duplicate_of": duplicate_of, "group_id": group_id})
+    set_committed_value(article, "duplicate_of", duplicate_of)
+    set_committed_value(article, "group_id", group_id)
+
+
+@dataclass(frozen=True, slots=True)
+class DedupCandidate:
+    """The columns of a stored article that the duplicate decision needs (no body, no HTML)."""
+
+    id: int
+    content_fingerprint: str
+    minhash: bytes | None
+    duplicate_of: int | None
+    group_id: int | None
+    exact: bool  # found by its content_fingerprint (else: shares an LSH band key)
+
+
+def dedup_candidates(
+    session: Session, *, fingerprint: str, keys: Sequence[int], exclude_id: int | None = None, limit: int = 50
+) -> list[DedupCandidate]:
+    """What :func:`find_by_fingerprint` returns (the oldest article with this fingerprint) first,
+    then what :func:`near_candidates` returns (up to ``limit`` articles sharing a band key, by id),
+    as :class:`DedupCandidate` rows (an article may come twice) without their bodies.
+
+    One query when no stored article shares a band key (the common case): the exact match and the
+    sharing ids come back together; a second one reads the candidates' signatures by primary key.
+    Both plans stay index-driven however large the tables grow (no ORDER BY over the band table).
+    """
+    a = Article.__table__.c  # type: ignore[attr-defined]
+    cols = (a.id, a.content_fingerprint, a.minhash, a.duplicate_of, a.group_id)
+    if _dialect(session) == "postgresql":
+        found = session.execute(_DEDUP_CANDIDATES_PG, {"fp": fingerprint, "keys": list(keys), "exclude": exclude_id}).all()
+    else:
+        exact = select(*cols).where(a.content_fingerprint == fingerprint)
+        if exclude_id is not None:
+            exact = exact.where(a.id != exclude_id)
+        exact_sub = exact.order_by(a.created_at, a.id).limit(1).subquery()
+        first: Any = select(*exact_sub.c, literal(True).label("exact"))
+        if keys:
+            b = ArticleBand.__table__.c  # type: ignore[attr-defined]
+            ids = select(b.article_id, *[null()] * 4, literal(False)).where(b.key.in_(list(keys)))
+            if exclude_id is not None:
+                ids = ids.where(b.article_id != exclude_id)
+            first = union_all(first, ids.distinct())
+        found = session.execute(first).all()
+    rows = [DedupCandidate(*r[:5], exact=True) for r in found if r[5]]
+    near = sorted(r[0] for r in found if not r[5])[:limit]
+    if near:
+        stmt = select(*cols).where(a.id.in_(near)).order_by(a.id)
+        rows += [DedupCandidate(*r, exact=False) for r in session.execute(stmt).all()]
+    return rows
+
+
+# The exact match and the ids sharing a band key, in one statement (the keys as one array).
+_DEDUP_CANDIDATES_PG = text(
+    "(SELECT id, content_fingerprint, minhash, duplicate_of, group_id, true AS exact FROM article "
+    " WHERE content_fingerprint = :fp AND id IS DISTINCT FROM :exclude ORDER BY created_at, id LIMIT 1) "
+    "UNION ALL "
+    "SELECT article_id, NULL, NULL, NULL, NULL, false FROM "
+    " (SELECT DISTINCT article_id FROM article_band "
+    "  WHERE key = ANY(CAST(:keys AS bigint[])) AND article_id IS DISTINCT FROM :exclude) AS sharing"
+)
 
 
 def update_article(session: Session, *, article: Article, values: Mapping[str, Any]) -> bool:
@@ -170,13 +314,26 @@ def replace_photos(session: Session, *, article_id: int, photos: Sequence[PhotoB
     0..n-1, so positions are always dense.
     """
     session.execute(delete(Photo).where(col(Photo.article_id) == article_id))
+    add_photos(session, article_id=article_id, photos=photos)
+
+
+def add_photos(session: Session, *, article_id: int, photos: Sequence[PhotoBase]) -> None:
+    """Store the photos of an article that has none yet (a new one): :func:`replace_photos`
+    without its DELETE. One multi-row INSERT."""
     ordered = sorted(photos, key=lambda p: p.position)  # stable
+    if not ordered:
+        return
     fields = set(PhotoBase.model_fields) - {"position"}
-    session.add_all(
-        Photo.model_validate({**p.model_dump(include=fields), "position": i, "article_id": article_id})
+    rows = [
+        Photo.model_validate({**p.model_dump(include=fields), "position": i, "article_id": article_id}).model_dump(
+            exclude={"id"}
+        )
         for i, p in enumerate(ordered)
-    )
-    session.flush()
+    ]
+    session.execute(_INSERT_PHOTO, rows)
+
+
+_INSERT_PHOTO = insert(Photo.__table__)  # type: ignore[arg-type]
 
 
 def photos_for(session: Session, *, article_id: int) -> list[Photo]:
@@ -214,31 +371,56 @@ def lock_content(session: Session, *, fingerprint: str, band_keys: Sequence[int]
     """Serialise, until commit, the transactions storing the same or similar content (PostgreSQL;
     SQLite has one writer at a time anyway), so a copy always finds the original it duplicates:
     one advisory lock per band key and one for the exact fingerprint, taken in sorted order (two
-    writers can never wait on each other in a cycle)."""
-    if session.get_bind().dialect.name != "postgresql":
+    writers can never wait on each other in a cycle). One statement, one row back.
+
+    Two near-duplicates share at least one band key (that is how they are found), so one lock per
+    key is what makes the guarantee hold: a single lock on a hash of all the keys would differ
+    between two copies. Call it before reading what was stored: the lookup must be a later
+    statement, whose snapshot is taken after the lock was granted.
+    """
+    if _dialect(session) != "postgresql":
         return
     keys = {int(fingerprint[:8], 16) - 2**31}
     keys.update((k & 0xFFFFFFFF) - 2**31 for k in band_keys)  # signed int4 from each band key
     session.execute(
-        text("SELECT pg_advisory_xact_lock(:cls, k) FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k"),
+        text("SELECT count(pg_advisory_xact_lock(:cls, k)) FROM "
+             "(SELECT k FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k) AS sorted_keys"),
         {"cls": CONTENT_LOCK_CLASS, "keys": sorted(keys)},
     )
+
+
+# The event lock and the INSERT in one statement: the CTE is read before the INSERT produces its
+# row, so the id (the sequence default) is drawn after the lock was granted.
+_ADD_EVENT_PG = text(
+    "WITH event_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(:cls, 0)) "
+    "INSERT INTO article_event (article_id, kind, at) SELECT :article_id, :kind, :at FROM event_lock "
+    "RETURNING id"
+)
 
 
 def add_event(session: Session, *, article_id: int, kind: EventKind) -> ArticleEvent:
     """Append an event for an article; its id is the consumers' cursor.
 
     Ids must become visible in increasing order, or a consumer paging by id would skip an event
-    committed late. On PostgreSQL a transaction-scoped advisory lock is taken first, so event
-    writers take their ids and commit one after another (call this last in the transaction: the
-    lock is held until commit). SQLite has one writer at a time anyway.
+    committed late. On PostgreSQL a transaction-scoped advisory lock is taken first (in the same
+    statement as the INSERT), so event writers take their ids and commit one after another (call
+    this last in the transaction: the lock is held until commit). SQLite has one writer at a time
+    anyway.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:cls, 0)"), {"cls": EVENT_LOCK_CLASS})
     event = ArticleEvent(article_id=article_id, kind=EventKind(kind).value)
-    session.add(event)
-    session.flush()
-    return event
+    if _dialect(session) == "postgresql":
+        event.id = session.execute(
+            _ADD_EVENT_PG,
+            {"cls": EVENT_LOCK_CLASS, "article_id": article_id, "kind": event.kind, "at": event.at},
+        ).scalar_one()
+    else:
+        event.id = session.execute(
+            _INSERT_EVENT, {"article_id": article_id, "kind": event.kind, "at": event.at}
+        ).scalar_one()
+    return _attach(session, event)
+
+
+_INSERT_EVENT = insert(ArticleEvent.__table__).returning(ArticleEvent.__table__.c.id)  # type: ignore[attr-defined]
 
 
 def events_since(session: Session, *, after_id: int = 0, limit: int = 100) -> list[ArticleEvent]:
@@ -262,9 +444,11 @@ def events_since(session: Session, *, after_id: int = 0, limit: int = 100) -> li
 def record_fetch_attempt(session: Session, *, attempt: FetchAttemptBase) -> FetchAttempt:
     """Store one fetch/ingest attempt."""
     row = FetchAttempt.model_validate(attempt.model_dump(include=set(FetchAttemptBase.model_fields)))
-    session.add(row)
-    session.flush()
-    return row
+    row.id = session.execute(_INSERT_ATTEMPT, row.model_dump(exclude={"id"})).scalar_one()
+    return _attach(session, row)
+
+
+_INSERT_ATTEMPT = insert(FetchAttempt.__table__).returning(FetchAttempt.__table__.c.id)  # type: ignore[attr-defined]
 
 
 def fetch_attempts_for(
@@ -542,8 +726,27 @@ def last_discovery_runs(session: Session) -> dict[int, DiscoveryRun]:
 def replace_bands(session: Session, *, article_id: int, keys: Sequence[int]) -> None:
     """Index an article's LSH band keys (band = position in ``keys``), replacing earlier ones."""
     session.exec(delete(ArticleBand).where(col(ArticleBand.article_id) == article_id))  # type: ignore[call-overload]
-    session.add_all(ArticleBand(article_id=article_id, band=i, key=k) for i, k in enumerate(keys))
-    session.flush()
+    add_bands(session, article_id=article_id, keys=keys)
+
+
+_ADD_BANDS_PG = text(
+    "INSERT INTO article_band (article_id, band, key) "
+    "SELECT :article_id, n - 1, k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n)"
+)
+
+
+def add_bands(session: Session, *, article_id: int, keys: Sequence[int]) -> None:
+    """Index the band keys of an article that has none yet (a new one): :func:`replace_bands`
+    without its DELETE. One statement (PostgreSQL: the keys as one array parameter)."""
+    if not keys:
+        return
+    if _dialect(session) == "postgresql":
+        session.execute(_ADD_BANDS_PG, {"article_id": article_id, "keys": list(keys)})
+    else:
+        session.execute(
+            insert(ArticleBand.__table__),  # type: ignore[arg-type]
+            [{"article_id": article_id, "band": i, "key": k} for i, k in enumerate(keys)],
+        )
 
 
 def near_candidates(session: Session, *, keys: Sequence[int], exclude_id: int | None = None,

@@ -133,6 +133,10 @@ def content_fingerprint(body: str) -> str:
     return hashlib.sha256(normalize_text(body).encode("utf-8")).hexdigest()
 
 
+#: The fingerprint of an empty body (never a duplicate of anything).
+EMPTY_FINGERPRINT = content_fingerprint("")
+
+
 # --------------------------------------------------------------------------- near-duplicates
 #
 # MinHash over word 3-shingles of the normalised body (numpy), NUM_PERM = BANDS x ROWS
@@ -155,8 +159,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def shingles(body: str) -> set[bytes]:
     """The word 3-shingles of the normalised body."""
-    words = _WORD.findall(normalize_text(body))
-    return {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return _shingles(normalize_text(body))
+
+
+def _shingles(normalized: str) -> set[bytes]:
+    words = _WORD.findall(normalized)
+    # zip of the shifted word lists (it stops at the shortest): the windows words[i:i + SHINGLE_WORDS]
+    shifted = (words[k:] for k in range(SHINGLE_WORDS))
+    return {" ".join(window).encode("utf-8") for window in zip(*shifted, strict=False)}
 
 
 # The NUM_PERM hash functions: multiply-shift hashing h(x) = ((a * x + b) mod 2**64) >> 32 with odd
@@ -174,15 +184,26 @@ def near_signature(body: str) -> bytes | None:
     A small numpy class of our own rather than datasketch: the same algorithm in a few lines,
     without datasketch's import of scipy (1.5 s and ~60 MB in every worker process).
     """
-    grams = shingles(body)
+    return _signature(normalize_text(body))
+
+
+def fingerprint_and_signature(body: str) -> tuple[str, bytes | None]:
+    """``(content_fingerprint(body), near_signature(body))``, normalising the body once."""
+    normalized = normalize_text(body)
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest(), _signature(normalized)
+
+
+def _signature(normalized: str) -> bytes | None:
+    grams = _shingles(normalized)
     if len(grams) < MIN_WORDS - SHINGLE_WORDS + 1:
         return None
-    hashed = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(g, digest_size=8).digest(), "little") for g in grams),
-        dtype=np.uint64, count=len(grams),
-    )
+    # each shingle's 64-bit blake2b digest read as a little-endian uint64
+    blake2b = hashlib.blake2b
+    hashed = np.frombuffer(b"".join([blake2b(g, digest_size=8).digest() for g in grams]), dtype="<u8")
     with np.errstate(over="ignore"):  # uint64 wrap-around is part of the hash family
-        values = (np.outer(hashed, _PERM_A) + _PERM_B) >> _SHIFT
+        values = np.multiply.outer(hashed, _PERM_A)
+        values += _PERM_B
+        values >>= _SHIFT
     return values.min(axis=0).astype("<u4").tobytes()
 
 
@@ -220,7 +241,7 @@ def is_duplicate(
     similarity of their 3-shingles of at least :data:`NEAR_THRESHOLD` (syndicated copies with other
     boilerplate, lightly edited versions).
     """
-    if other_fingerprint and fingerprint == other_fingerprint and fingerprint != content_fingerprint(""):
+    if other_fingerprint and fingerprint == other_fingerprint and fingerprint != EMPTY_FINGERPRINT:
         return True
     if signature is not None and other_signature is not None:
         return similarity(signature, other_signature) >= NEAR_THRESHOLD

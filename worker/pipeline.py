@@ -19,15 +19,16 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from storage import repository as repo
 from storage.db import DatabaseUnavailable, make_engine, transaction
-from storage.models import EventKind, FetchAttemptBase, Outcome, PhotoBase
+from storage.models import Article as ArticleRow
+from storage.models import ArticleEvent, EventKind, FetchAttemptBase, Outcome, PhotoBase
 from worker import metrics
 from worker.dedup import (
+    EMPTY_FINGERPRINT,
     InvalidURL,
     band_keys,
     choose_canonical,
-    content_fingerprint,
+    fingerprint_and_signature,
     is_duplicate,
-    near_signature,
     normalize_url,
     url_key,
 )
@@ -215,7 +216,7 @@ def ingest(
     attempt = FetchAttemptBase(url=url, source_id=source_id, task_id=task_id, started_at=started,
                                outcome=Outcome.error.value)
 
-    def finish(result: IngestResult, *, nbytes: int | None = None) -> IngestResult:
+    def finish(result: IngestResult, *, nbytes: int | None = None, observe: bool = True) -> IngestResult:
         attempt.outcome = result.outcome.value
         attempt.error = result.error
         attempt.http_status = result.http_status
@@ -224,8 +225,9 @@ def ingest(
         attempt.final = not (result.retryable and retries_left > 0)
         attempt.finished_at = datetime.now(UTC)
         attempt.duration_ms = int((time.monotonic() - t0) * 1000)
-        result.timings = dict(stages)
-        metrics.observe(result.outcome.value, stages)
+        if observe:
+            result.timings = dict(stages)
+            metrics.observe(result.outcome.value, stages)
         return result
 
     try:
@@ -272,22 +274,26 @@ def ingest(
     mark = time.monotonic()
     canonical = choose_canonical(page.final_url, article.canonical_url)
     key = url_key(canonical)
-    fingerprint = content_fingerprint(article.body)
-    signature = near_signature(article.body)
+    fingerprint, signature = fingerprint_and_signature(article.body)
     bands = band_keys(signature) if signature is not None else []
     values = article_values(article, canonical_url=canonical)
     photos = photo_rows(article)
     stages["dedup"] = time.monotonic() - mark
 
+    # The store stage is the whole transaction: the article, the attempt, the event, the commit.
     mark = time.monotonic()
+    event: ArticleEvent | None = None
     try:
         with transaction(ctx.engine) as session:
-            result = _store(session, values=values, photos=photos, key=key, fingerprint=fingerprint,
+            stored = _store(session, values=values, photos=photos, key=key, fingerprint=fingerprint,
                             signature=signature, bands=bands, source_id=source_id, url=url,
                             status=page.status)
-            stages["store"] = time.monotonic() - mark
-            finish(result, nbytes=page.nbytes)
+            result = finish(stored.result, nbytes=page.nbytes, observe=False)
             repo.record_fetch_attempt(session, attempt=attempt)
+            if stored.event is not None:
+                # Last: the event lock is held from here until the commit.
+                event = repo.add_event(session, article_id=stored.row.id, kind=stored.event)
+        stages["store"] = time.monotonic() - mark
     except (OperationalError, PoolTimeoutError) as exc:
         raise DatabaseUnavailable(str(ctx.engine.url), _first_line(exc)) from exc
     except (SQLAlchemyError, ValueError) as exc:
@@ -298,9 +304,20 @@ def ingest(
                         nbytes=page.nbytes)
         _record_alone(ctx, attempt)
         return result
-    if ctx.announcer is not None and result.outcome in ANNOUNCED_OUTCOMES:
-        ctx.announcer.announce(ctx.engine)
+    result.timings = dict(stages)
+    metrics.observe(result.outcome.value, stages)
+    if ctx.announcer is not None and event is not None:
+        ctx.announcer.announce(ctx.engine, event=event, article=stored.row)
     return result
+
+
+@dataclass(slots=True)
+class _Stored:
+    """What :func:`_store` did: the result, the article row, the event to add (None: none)."""
+
+    result: IngestResult
+    row: ArticleRow
+    event: EventKind | None = None
 
 
 def _store(
@@ -315,7 +332,7 @@ def _store(
     source_id: int | None,
     url: str,
     status: int,
-) -> IngestResult:
+) -> _Stored:
     now = datetime.now(UTC)
     # Two copies of one story fetched at once from two sites: the second waits for the first to
     # commit, then finds it (otherwise both would be stored as originals).
@@ -325,26 +342,22 @@ def _store(
         values={**values, "content_fingerprint": fingerprint, "minhash": signature, "source_id": source_id,
                 "fetched_at": now},
         url_key=key,
+        own_group=True,  # an original (the common case) needs no UPDATE afterwards
     )
     assert row.id is not None
     title = values.get("title")
     if created:
+        # A new row has no photos or bands yet: insert them, nothing to replace.
         original = _original_of(session, row_id=row.id, fingerprint=fingerprint, signature=signature, bands=bands)
-        repo.replace_photos(session, article_id=row.id, photos=photos)
-        if bands:
-            repo.replace_bands(session, article_id=row.id, keys=bands)
+        repo.add_photos(session, article_id=row.id, photos=photos)
+        repo.add_bands(session, article_id=row.id, keys=bands)
         if original is not None:
             root = original.duplicate_of or original.id
-            row.duplicate_of = root
-            row.group_id = original.group_id or root
-            session.add(row)
-            repo.add_event(session, article_id=row.id, kind=EventKind.duplicate)
-            return IngestResult(url=url, outcome=Outcome.copy, article_id=row.id, http_status=status,
-                                duplicate_of=root, title=title)
-        row.group_id = row.id
-        session.add(row)
-        repo.add_event(session, article_id=row.id, kind=EventKind.created)
-        return IngestResult(url=url, outcome=Outcome.stored, article_id=row.id, http_status=status, title=title)
+            repo.set_duplicate_of(session, article=row, duplicate_of=root, group_id=original.group_id or root)
+            return _Stored(IngestResult(url=url, outcome=Outcome.copy, article_id=row.id, http_status=status,
+                                        duplicate_of=root, title=title), row, EventKind.duplicate)
+        return _Stored(IngestResult(url=url, outcome=Outcome.stored, article_id=row.id, http_status=status,
+                                    title=title), row, EventKind.created)
 
     same_body = is_duplicate(fingerprint, row.content_fingerprint) or (
         not values.get("body") and not row.body
@@ -359,8 +372,9 @@ def _store(
     row.fetched_at = now
     if same_body and same_photos and not fields_changed:
         session.add(row)
-        return IngestResult(url=url, outcome=Outcome.duplicate, article_id=row.id, http_status=status,
-                            duplicate_of=row.duplicate_of, title=title)
+        session.flush()
+        return _Stored(IngestResult(url=url, outcome=Outcome.duplicate, article_id=row.id, http_status=status,
+                                    duplicate_of=row.duplicate_of, title=title), row)
     if not same_photos:
         repo.replace_photos(session, article_id=row.id, photos=photos)
     if not same_body:
@@ -371,19 +385,22 @@ def _store(
     row.modified_at = now
     session.add(row)
     repo.add_article_revision(session, article_id=row.id, revision=row.revision, values=_revision_values(row))
-    repo.add_event(session, article_id=row.id, kind=EventKind.updated)
-    return IngestResult(url=url, outcome=Outcome.updated, article_id=row.id, http_status=status, title=title)
+    session.flush()
+    return _Stored(IngestResult(url=url, outcome=Outcome.updated, article_id=row.id, http_status=status,
+                                title=title), row, EventKind.updated)
 
 
 def _original_of(session: Any, *, row_id: int, fingerprint: str, signature: bytes | None,
-                 bands: list[int]) -> Any:
+                 bands: list[int]) -> repo.DedupCandidate | None:
     """The stored article this new one duplicates, if any: the same body first, else the oldest
-    near-duplicate among the articles sharing an LSH band key."""
-    exact = repo.find_by_fingerprint(session, fingerprint=fingerprint, exclude_id=row_id)
-    if exact is not None and is_duplicate(fingerprint, exact.content_fingerprint):
-        return exact
-    for candidate in repo.near_candidates(session, keys=bands, exclude_id=row_id):
-        if is_duplicate(fingerprint, candidate.content_fingerprint, signature, candidate.minhash):
+    near-duplicate among the articles sharing an LSH band key. One query (no bodies read)."""
+    if fingerprint == EMPTY_FINGERPRINT and not bands:
+        return None  # an empty body is nobody's duplicate, and has no signature
+    for candidate in repo.dedup_candidates(session, fingerprint=fingerprint, keys=bands, exclude_id=row_id):
+        if candidate.exact:
+            if is_duplicate(fingerprint, candidate.content_fingerprint):
+                return candidate
+        elif is_duplicate(fingerprint, candidate.content_fingerprint, signature, candidate.minhash):
             return candidate
     return None
 
