@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from storage import repository as repo
@@ -41,6 +41,10 @@ from worker.fetch.politeness import HostLimits, LocalLimiter, RedisLimiter
 from worker.fetch.robots import RobotsCache
 from worker.fetch.safety import AddressGuard, parse_networks
 from worker.settings import Settings
+
+#: Errors meaning "the database is not reachable now" (retried), not "the database refuses this row"
+#: (recorded as an error): lost or closed connections and an exhausted pool.
+_DB_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +127,7 @@ class PipelineContext:
             with transaction(self.engine) as session:
                 source = session.get(Source, source_id)
                 config = dict(source.politeness or {}) if source is not None else {}
-        except (OperationalError, PoolTimeoutError) as exc:
+        except _DB_DOWN as exc:
             raise DatabaseUnavailable(str(self.engine.url), _first_line(exc)) from exc
         limits = HostLimits.from_config(self.default_limits, config)
         self._source_limits[source_id] = (now + 60, limits)
@@ -294,7 +298,7 @@ def ingest(
                 # Last: the event lock is held from here until the commit.
                 event = repo.add_event(session, article_id=stored.row.id, kind=stored.event)
         stages["store"] = time.monotonic() - mark
-    except (OperationalError, PoolTimeoutError) as exc:
+    except _DB_DOWN as exc:
         raise DatabaseUnavailable(str(ctx.engine.url), _first_line(exc)) from exc
     except (SQLAlchemyError, ValueError) as exc:
         # A page the database refuses (a bug, a value out of range): recorded, never a lost task.
@@ -418,7 +422,7 @@ def _record_alone(ctx: PipelineContext, attempt: FetchAttemptBase) -> None:
     try:
         with transaction(ctx.engine) as session:
             repo.record_fetch_attempt(session, attempt=attempt)
-    except (OperationalError, PoolTimeoutError) as exc:
+    except _DB_DOWN as exc:
         raise DatabaseUnavailable(str(ctx.engine.url), _first_line(exc)) from exc
 
 

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from storage.db import DatabaseUnavailable
@@ -63,6 +64,17 @@ def ingest_url(self: Task, url: str, source_id: int | None = None, attempt: int 
                         max_wait=max_wait)
     except HostBusyError as exc:
         raise again(busy_delay(exc.wait), busy=busy + 1) from None
+    except SoftTimeLimitExceeded:
+        # Cut off in the middle of something (a database call during an outage, typically): a
+        # pooled connection may be left half-used, so the pool is dropped before anything else
+        # runs in this process. The URL is tried again like any failed attempt.
+        ctx.engine.dispose()
+        if retries_left <= 0:
+            log.error("%s exceeded the task's soft time limit on its last attempt; giving up", url)
+            raise
+        delay = retry_delay(attempt, retry_after=None, base=settings.retry_backoff, cap=settings.retry_backoff_max)
+        log.warning("%s exceeded the task's soft time limit (attempt %d); retry in %.1f s", url, attempt, delay)
+        raise again(delay, attempt=attempt + 1) from None
     except DatabaseUnavailable as exc:
         if db_retries >= MAX_DB_RETRIES:
             log.error("database unavailable for %s after %d retries: %s; giving up", url, db_retries, exc)
