@@ -1,18 +1,24 @@
 """Stage 3: generic content finder and body walker.
 
-``find_body_container`` picks the article body (selectors first, then text-density scoring);
-``walk_body`` turns it into ordered text blocks and photos, dropping related boxes, share bars,
-captions, tags and the trailing byline.
+``find_body_container`` picks the article body (site/generic selectors first, tightened to the block the
+lxml pre-pass scored best when that one lies inside; else that block: see
+:func:`worker.extract.prune.mark_main_content`); ``walk_body`` turns it into ordered text blocks and
+photos, dropping what the pre-pass marked as teasers/link lists, related boxes, share bars, newsletter
+and author boxes, embedded social posts, captions (credited lines, text repeating a photo's caption,
+blocks holding one photo and a little text), labels, time stamps, a leading and the trailing byline.
+``reconcile_lead`` keeps lead and body from repeating each other; ``find_visible_lead`` finds a
+standfirst no selector names; ``script_html_body`` reads an article given only inside a script.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
 import nh3
-from bs4 import Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from worker.extract.article import Photo, RelatedLink
 from worker.extract.dom import (
@@ -26,6 +32,7 @@ from worker.extract.dom import (
     node_text,
 )
 from worker.extract.photos import absolute_url, is_photo_box, photo_from_box, photo_from_img
+from worker.extract.prune import GOOD_ATTR, JUNK_ATTR, MAIN_ATTR
 from worker.extract.selectors import (
     BODY_SELECTORS,
     BOILERPLATE_LINES_RE,
@@ -106,7 +113,7 @@ def same_selector_parts(idx: TagIndex, container: Tag, selectors: tuple[str, ...
         hits = idx.select(sel, limit=40)
         if container not in hits:
             continue
-        near = {id(a) for a in list(container.parents)[:2]}
+        near = {id(a) for a in list(container.parents)[:4]}
         depth = len(list(container.parents))
         first_cls = _signature(container)
         out: list[Tag] = []
@@ -118,7 +125,7 @@ def same_selector_parts(idx: TagIndex, container: Tag, selectors: tuple[str, ...
                 continue
             if idx.contains(el, container):
                 continue
-            if not any(id(a) in near for a in list(el.parents)[:2]) or len(list(el.parents)) != depth:
+            if not any(id(a) in near for a in list(el.parents)[:4]) or len(list(el.parents)) != depth:
                 continue
             sig = _signature(el)
             if sig[0] != first_cls[0] or sig[1][:1] != first_cls[1][:1]:
@@ -173,12 +180,35 @@ def score_container(idx: TagIndex) -> Tag | None:
     return best
 
 
+def _marked_container(idx: TagIndex) -> Tag | None:
+    for i in idx.by_attr.get(MAIN_ATTR, []):
+        return idx.tags[i]
+    return None
+
+
+def _good_text(el: Tag) -> int:
+    try:
+        return int(attr(el, GOOD_ATTR) or 0)
+    except ValueError:
+        return 0
+
+
 def find_body_container(idx: TagIndex, profile_selectors: tuple[str, ...] = ()) -> Tag | None:
-    return (
-        _select_container(idx, profile_selectors)
-        or _select_container(idx, BODY_SELECTORS)
-        or score_container(idx)
-    )
+    """The article body: a site profile's selector, else the generic body selectors, else the block the
+    pre-pass scored best (:func:`worker.extract.prune.mark_main_content`). When a generic selector
+    matched a block that holds the scored one plus little more paragraph text, the scored block is the
+    tighter body (selectors such as ``[itemprop=articleBody]`` often sit on a wrapper with the headline,
+    teasers and boxes)."""
+    prof = _select_container(idx, profile_selectors)
+    if prof is not None:
+        return prof
+    sel = _select_container(idx, BODY_SELECTORS)
+    marked = _marked_container(idx)
+    if sel is None or marked is None:
+        return sel or marked or score_container(idx)
+    if idx.contains(sel, marked) and _good_text(marked) >= 0.85 * _good_text(sel):
+        return marked
+    return sel
 
 
 def _para_text(el: Tag) -> tuple[int, int]:
@@ -197,8 +227,10 @@ def _para_text(el: Tag) -> tuple[int, int]:
 
 
 def _signature(el: Tag) -> tuple[str, tuple[str, ...]]:
+    """Tag and class names, without generated ones (ids, hashes: any name with a digit)."""
     cls = el.get("class") or []
-    return el.name, tuple(cls if isinstance(cls, list) else str(cls).split())
+    names = cls if isinstance(cls, list) else str(cls).split()
+    return el.name, tuple(c for c in names if not any(ch.isdigit() for ch in c))
 
 
 def expand_container(container: Tag) -> list[Tag]:
@@ -220,6 +252,9 @@ def expand_container(container: Tag) -> list[Tag]:
             out.append(sib)
             continue
         if not isinstance(sib, Tag) or sib.name in DROP_TAGS or sib.name in ("h1", "script"):
+            continue
+        if sig[1] and _signature(sib) == sig and not sib.has_attr(JUNK_ATTR):
+            out.append(sib)  # the body's own kind of block, whatever its name says
             continue
         tokens = classes_and_id(sib)
         if tokens and NEGATIVE_TOKEN_RE.search(tokens):
@@ -276,6 +311,7 @@ class _Walker:
         self.buf: list[str] = []
         self.related: list[RelatedLink] = []
         self.extra_drop = extra_drop
+        self.good = 0  # paragraph text of the body (pre-pass figure), see skip()
 
     # a paragraph-level block counts for photo positions
     def _n_text(self) -> int:
@@ -306,6 +342,10 @@ class _Walker:
         """True when ``el`` is boilerplate; related boxes give their links to ``self.related``."""
         if id(el) in self.extra_drop or is_hidden(el):
             return True
+        if el.has_attr(JUNK_ATTR):
+            if el.name != "p":
+                _collect_links(el, self.base, self.related)
+            return True
         typ = attr(el, "type").lower()
         if typ in BOILERPLATE_TYPES:
             if "related" in typ or "news" in typ:
@@ -313,7 +353,15 @@ class _Walker:
             return True
         tokens = classes_and_id(el)
         if tokens and NEGATIVE_TOKEN_RE.search(tokens):
+            # a block holding much of the body's paragraph text is not boilerplate, whatever its name
+            # ("sidebar-grid__container" around the article text)
+            if self.good and _good_text(el) >= 0.1 * self.good:
+                return False
             if re.search(r"relat|lienquan|xemthem|readmore|read-more", tokens, re.I):
+                _collect_links(el, self.base, self.related)
+            return True
+        if tokens and _WALK_SKIP_RE.search(tokens):
+            if tokens.lower().find("relat") >= 0:
                 _collect_links(el, self.base, self.related)
             return True
         for a in ("data-component-type", "data-widget", "data-box"):
@@ -344,7 +392,7 @@ class _Walker:
                 self.flush()
                 self._add_photo(photo_from_img(child, self.base, 0, None), child)
                 continue
-            if name == "figcaption":
+            if name in ("figcaption", "h1"):  # a headline inside the body is the title's, not body text
                 continue
             if self.skip(child):
                 continue
@@ -363,12 +411,47 @@ class _Walker:
                         self._add_text(kind, text, child)
                     continue
                 self.flush()
+                if name in ("div", "section") and self._media_block(child):
+                    continue
                 self.walk(child)
                 self.flush()
             else:
                 self.walk(child)
 
+    def _media_block(self, el: Tag) -> bool:
+        """A block holding one article photo and a little text (its caption, a "zoom" button): the photo
+        is taken, the text is not body text."""
+        img: Tag | None = None
+        n = 0
+        for d in el.descendants:
+            if type(d) is Tag:
+                if d.name == "img":
+                    if img is not None:
+                        return False
+                    img = d
+                elif d.name in _MEDIA_BLOCK_STOP:
+                    return False
+            elif type(d) is NavigableString:
+                n += len(d.strip())
+                if n > 300:
+                    return False
+        if img is None:
+            return False
+        photo = photo_from_img(img, self.base, 0, None)
+        if photo is None:
+            return False
+        self._add_photo(photo, img)
+        return True
 
+
+# names of boxes inside a body that are never article text; matched as a name's start, so that
+# "relatedbroadcast", "NewsletterBox_root" and "c-inlineSignup" count
+_WALK_SKIP_RE = re.compile(
+    r"(?:^|[-_\s])(?:related|newsletter|inlinesignup|signup|sign-up|author-?bio|authorbio|about-?the-?author|"
+    r"twitter|tweet|instagram|tiktok|fb-post)",  # embedded social posts are not the article's text
+    re.I,
+)
+_MEDIA_BLOCK_STOP = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "li"})
 _RIGHT_RE = re.compile(r"text-align\s*:\s*right", re.I)
 
 
@@ -395,6 +478,10 @@ def _is_byline_block(b: Block) -> bool:
 def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, title: str | None = None,
               extra_drop: set[int] | None = None) -> BodyResult:
     w = _Walker(base, extra_drop or set())
+    # the scored body's children are trusted by their text rather than their names (a body chosen by a
+    # selector keeps the name rules: galleries, widgets inside [itemprop=articleBody])
+    w.good = sum(_good_text(p) for p in (container if isinstance(container, list) else [container])
+                 if p.has_attr(MAIN_ATTR))
     for part in container if isinstance(container, list) else [container]:
         if isinstance(container, list) and len(container) > 1 and part.name in BLOCK_TAGS | {"p"}:
             w.flush()
@@ -416,7 +503,15 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
         if b.kind != "photo" and i < 6 and b.text.casefold() in skip_texts:
             continue
         cleaned.append(b)
+    cleaned = _drop_caption_text(cleaned)
     result = BodyResult(related=w.related)
+    # a byline heading the body ("By Brenda Goodman, MA")
+    head = [i for i, b in enumerate(cleaned) if b.kind != "photo"][:3]
+    for i in head:
+        if _LEADING_BYLINE_RE.match(cleaned[i].text) and len(cleaned[i].text) <= 80 and cleaned[i].kind == "p":
+            result.byline = cleaned[i].text
+            del cleaned[i]
+            break
     # trailing byline / attribution lines
     tail_checked = 0
     idx = len(cleaned) - 1
@@ -430,12 +525,87 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
         if len(b.text) <= 80 and re.match(r"^(?:theo|nguồn|nguồn)\s*:?\s+\S", low) and not b.text.endswith("."):
             result.attribution_line = result.attribution_line or b.text
             del cleaned[idx]
+        elif len(b.text) <= 80 and b.kind == "p" and (_SOURCE_LINE_RE.match(b.text) or (
+                _EMAIL_RE.search(b.text) and len(b.text.split()) <= 6)):
+            del cleaned[idx]  # "(Quelle: APA/dpa)", "Source: Reuters", a reporter's name and e-mail
         elif result.byline is None and _is_byline_block(b):
             result.byline = b.text
             del cleaned[idx]
         idx -= 1
+    cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)]
     _set_blocks(result, cleaned)  # renumber photo positions after removals
     return result
+
+
+_SOURCE_LINE_RE = re.compile(r"\(?(?:Quelle|Quellen|Source|Sources|Fuente|Fonte|Kilde|Källa|Bron)\s*:", re.I)
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_LEADING_BYLINE_RE = re.compile(r"(?i:by|von|por|par|di|door|av|af)\s+[A-ZÀ-Þ][^\s.!?]*(?:\s+\S+){0,6}$")
+_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_NUMBERED_RE = re.compile(r"\d{1,3}[.)]\s")  # "1. Finland": an item of a ranked list
+_SENTENCE_END_RE = re.compile(r"[.!?…;\"'”“»«)\]]$")
+
+
+def _stray_label(b: Block) -> bool:
+    """A paragraph of one or two words that is not a sentence: a widget label ("Advertisement",
+    "Newsletter", "Weiterlesen"), a counter ("1/3") or a tag, not article text."""
+    if (b.kind != "p" or len(b.text) > 30 or _SENTENCE_END_RE.search(b.text) or _CJK_RE.search(b.text)
+            or _NUMBERED_RE.match(b.text)):
+        return False
+    if len(_WORD_RE.findall(b.text)) > 2:
+        return False
+    # a bold line is a subheading
+    strong = b.el.find(["strong", "b"]) if b.el is not None else None
+    return strong is None or len(node_text(strong)) < len(b.text)
+
+
+_PHOTO_CREDIT_END_RE = re.compile(
+    r"(?:^|[\s.!?()\[\]|–—-])(?:Foto|Fotos|Photo|Photos|Bild|Bildrechte|Bildquelle|Image|Images|Ảnh|Credit|"
+    r"Crédit|Fotografía|Imagen|Picture)\s*:\s*[^:.!?]{2,80}$"
+)
+
+
+_STAMP_CLOCK_RE = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}[.:]\d{2}\s*(?:uhr|am|pm)\b", re.I)
+_WORDY_RE = re.compile(r"[^\W\d_]{2,}")
+_MINUTES_END_RE = re.compile(r"\bmin\.?$", re.I)
+
+
+def _time_stamp(b: Block) -> bool:
+    """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr"),
+    a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a player's "0:00"."""
+    t = b.text
+    if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or _CJK_RE.search(t):
+        return False
+    if t.endswith((".", "!", "?", "…", "\"", "”")) and not _MINUTES_END_RE.search(t):
+        return False
+    return len(_WORDY_RE.findall(t)) <= 8
+
+
+def _credited_caption(b: Block) -> bool:
+    """A short paragraph ending in a photo credit ("… Foto: dpa", "… Bildrechte: MDR/X") is the caption
+    of a photo the walk did not recognise as one."""
+    return b.kind == "p" and len(b.text) <= 400 and bool(_PHOTO_CREDIT_END_RE.search(b.text))
+
+
+def _caption_like(text: str, photo: Photo) -> bool:
+    t = text.casefold()
+    cap = (photo.caption or "").casefold()
+    cred = (photo.credit or "").casefold()
+    if cap and (t == cap or (t.startswith(cap) and len(t) <= len(cap) + 80) or (len(t) >= 12 and t in cap)):
+        return True
+    return bool(cred) and t.endswith(cred) and len(t) <= len(cred) + 25
+
+
+def _drop_caption_text(blocks: list[Block]) -> list[Block]:
+    """Text blocks next to a photo that repeat its caption or credit (a caption the photo box did not
+    enclose, walked as text) are the photo's, not the body's."""
+    drop: set[int] = set()
+    for i, b in enumerate(blocks):
+        if b.kind != "photo" or b.photo is None or not (b.photo.caption or b.photo.credit):
+            continue
+        for j in (i - 2, i - 1, i + 1, i + 2, i + 3):
+            if 0 <= j < len(blocks) and blocks[j].kind != "photo" and _caption_like(blocks[j].text, b.photo):
+                drop.add(j)
+    return [b for i, b in enumerate(blocks) if i not in drop] if drop else blocks
 
 
 # ----------------------------------------------------------------------------- body_html
@@ -482,15 +652,25 @@ def body_html(result: BodyResult) -> str:
 # ----------------------------------------------------------------------------- is_article
 
 
+def _in_junk(el: Tag, stop: Tag) -> bool:
+    for p in el.parents:
+        if p is stop or not isinstance(p, Tag):
+            return False
+        if p.has_attr(JUNK_ATTR):
+            return True
+    return False
+
+
 def _teaser_items(container: Tag) -> int:
     """Teasers of other pages: a URL linked both from a thumbnail image and from a headline-like text
-    (>= 20 characters) inside the content block. A list page is made of these; an article has at most
-    a small related box of them."""
+    (>= 20 characters) inside the content block, outside the boxes the pre-pass marked as boilerplate
+    (a live blog's wide body holds its sidebar). A list page is made of these; an article has at most a
+    small related box of them."""
     thumbs: set[str] = set()
     titled: set[str] = set()
     for a in container.find_all("a", href=True, limit=600):
         href = attr(a, "href").strip()
-        if not href or href.startswith(("#", "javascript:")):
+        if not href or href.startswith(("#", "javascript:")) or _in_junk(a, container):
             continue
         if a.find("img") is not None:
             thumbs.add(href)
@@ -611,3 +791,180 @@ def _set_blocks(result: BodyResult, blocks: list[Block]) -> None:
             n += 1
     result.blocks = blocks
     result.photos = [b.photo for b in blocks if b.photo is not None]
+
+
+# ----------------------------------------------------------------------------- lead vs body
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _shingle_set(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    """Word n-grams; character 4-grams for Chinese/Japanese/Korean text (written without spaces)."""
+    if _CJK_RE.search(text):
+        chars = [c for c in text.casefold() if not c.isspace()]
+        return {tuple(chars[i:i + 4]) for i in range(max(1, len(chars) - 3))} if chars else set()
+    toks = [t.casefold() for t in _WORD_RE.findall(text)]
+    return {tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1))} if toks else set()
+
+
+def reconcile_lead(result: BodyResult, lead: str | None, visible: bool) -> str | None:
+    """Keep the lead and the body from saying the same thing twice; returns the lead to use.
+
+    Body blocks at the start that repeat (part of) the lead are dropped. A lead that is not on the page
+    (``visible`` false: the meta description) and repeats the body's first paragraph makes that
+    paragraph the lead (the paragraph leaves the body); one that repeats a later opening paragraph is
+    only a teaser of the body and is dropped (None)."""
+    if not lead:
+        return lead
+    low = normalize_text(lead).casefold()
+    blocks = result.blocks
+    out: list[Block] = []
+    leading = True
+    for b in blocks:
+        if leading and b.kind != "photo":
+            t = b.text.casefold()
+            if b.kind in ("p", "quote") and len(t) >= 20 and t in low:
+                continue
+            leading = False
+        out.append(b)
+    if len(out) != len(blocks):
+        _set_blocks(result, out)
+    if visible:
+        return lead
+    ls = _shingle_set(lead)
+    texts = result.text_blocks
+    if not ls or not texts:
+        return lead
+    first = texts[0]
+    if (first.kind == "p" and len(texts) > 1 and len(first.text) <= 2 * len(lead) + 150
+            and len(ls & _shingle_set(first.text)) >= 0.5 * len(ls)):
+        # the description repeats the first paragraph: that paragraph is the lead
+        _set_blocks(result, [b for b in result.blocks if b is not first])
+        return first.text
+    head = " ".join(b.text for b in texts[:5])
+    if len(ls & _shingle_set(head)) >= 0.5 * len(ls):
+        return None
+    return lead
+
+
+_LEAD_HINT_RE = re.compile(
+    r"(?:^|[-_\s])(?:deck|dek|sub-?title|subline|sub-?head(?:line)?|excerpt|epigraph|intro|lead|lede|teaser|"
+    r"summary|standfirst|abstract|description|chapeau|sapo)",
+    re.I,
+)
+_LEAD_SKIP_RE = re.compile(
+    r"author|byline|date|time|meta|caption|credit|share|social|breadcrumb|kicker|label|categor|rubric|topic|"
+    r"overline|eyebrow|copyright|photo|image|media|video|read|title|headline|bio|profile",
+    re.I,
+)
+_LEAD_STOP = frozenset({"p", "div", "h2", "h3", "h4", "ul", "ol", "table", "figure", "img", "section", "article"})
+_LEAD_PASS = frozenset({"figure", "figcaption", "nav", "aside", "button", "time", "ul", "ol", "table", "form",
+                        "script", "picture", "img", "header", "footer"})
+_AUTHOR_BOX_RE = re.compile(r"author|byline|(?:^|[-_\s])bio(?:$|[-_\s])|profile|caption", re.I)
+# names that are never a lead, even beside "subtitle"/"lead" ("article-subscribe--subtitle")
+_LEAD_NEVER_RE = re.compile(r"drop-?cap|subscri|paywall|promo|newsletter|sign-?up|signature|caption", re.I)
+_BYLINE_START_RE = re.compile(r"^(?:by|von|por|par|di|door|av|af|de|from)\s", re.I)
+_BOLD_CLASS_RE = re.compile(r"font-(?:medium|semibold|bold)|(?:^|[-_\s])bold(?:$|[-_\s])", re.I)
+
+
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:uhr|h\b|am\b|pm\b|[（(]|$)|\b\d{1,2}:\d{2}\b|\b\d{1,2}h\d{2}\b",
+                       re.I)
+
+
+def _repeats_title(text: str, title: str | None) -> bool:
+    """The headline again (with a kicker, in another element)."""
+    if not title:
+        return False
+    ts = _shingle_set(title, 2)
+    return bool(ts) and len(ts & _shingle_set(text, 2)) >= 0.6 * len(ts)
+
+
+def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None,
+                      title: str | None = None) -> Tag | None:
+    """The standfirst shown under the headline when no lead selector names it: the first block of
+    sentence text after the ``<h1>`` and before the body, or the body's first block when its markup says
+    lead (a "deck"/"subtitle"/"intro" class, bold type). Bylines, dates, captions and labels on the way
+    are passed over."""
+    if title_el is None:
+        return None
+    t = idx.pos.get(id(title_el))
+    if t is None:
+        return None
+    c = idx.pos.get(id(container)) if container is not None else None
+    i = idx.end[t] + 1
+    limit = min(len(idx.tags), i + 120)
+    while i < limit:
+        el = idx.tags[i]
+        name = el.name
+        if name in _LEAD_PASS or el.has_attr(JUNK_ATTR) or is_hidden(el):
+            i = idx.end[i] + 1
+            continue
+        if name not in ("p", "h2", "h3", "div", "span") or has_descendant(el, _LEAD_STOP):
+            i += 1
+            continue
+        inside = c is not None and c <= i <= idx.end[c]
+        tokens = classes_and_id(el)
+        ups = [classes_and_id(x) for x in list(el.parents)[:4] if isinstance(x, Tag)]
+        anc = " ".join(ups[:2])
+        text = node_text(el)
+        # a name saying byline/caption/title/author on the block's wrappers always disqualifies (an
+        # author card further up too); on the block itself only when it does not also say lead
+        # ("article-subtitle")
+        if (not text or _LEAD_SKIP_RE.search(anc) or _LEAD_NEVER_RE.search(tokens)
+                or _AUTHOR_BOX_RE.search(" ".join(ups[2:]))
+                or (_LEAD_SKIP_RE.search(tokens) and not _LEAD_HINT_RE.search(tokens))):
+            i = idx.end[i] + 1
+            continue
+        words = len(text.split())
+        linked = sum(len(node_text(a)) for a in el.find_all("a"))
+        if (40 <= len(text) <= 800 and words >= 6 and linked < 0.3 * len(text) and not _BYLINE_START_RE.match(text)
+                and not _CLOCK_RE.search(text) and not _repeats_title(text, title)
+                and not _PHOTO_CREDIT_END_RE.search(text)):
+            if not inside:
+                return el
+            bold = el.find(["strong", "b"]) is not None and len(node_text(el.find(["strong", "b"]))) >= 0.8 * len(text)
+            if _LEAD_HINT_RE.search(tokens) or _BOLD_CLASS_RE.search(tokens) or bold:
+                return el
+            return None
+        if inside and len(text) >= 40:
+            return None  # the body has begun
+        i = idx.end[i] + 1
+    return None
+
+
+# ----------------------------------------------------------------------------- article HTML inside scripts
+
+_INLINE_SCRIPT_RE = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+_JSON_STRING_RE = re.compile(r'"((?:[^"\\]|\\.){200,})"')
+_P_TAG_RE = re.compile(r"<p[\s>]")
+
+
+def script_html_body(raw: str, base: str, lead: str | None = None,
+                     title: str | None = None) -> tuple[BodyResult, Tag] | None:
+    """Pages rendered by script (Next.js, React Query, Nuxt states) may carry the article's HTML only as a
+    JSON string inside an inline ``<script>``: the string with the most ``<p>`` paragraphs (three at
+    least) is parsed and walked like a body. Only called when the page itself showed no body."""
+    best_n, best = 0, ""
+    for m in _INLINE_SCRIPT_RE.finditer(raw):
+        script = m.group(1)
+        if "\\u003cp" not in script and "<p" not in script:
+            continue
+        for sm in _JSON_STRING_RE.finditer(script):
+            value = sm.group(1)
+            if "\\u003cp" not in value and "<p" not in value:
+                continue
+            try:
+                frag = json.loads(f'"{value}"')
+                if "\\u003c" in frag or '\\"' in frag:  # escaped twice
+                    frag = json.loads(f'"{frag}"')
+            except ValueError:
+                continue
+            n = len(_P_TAG_RE.findall(frag))
+            if n > best_n:
+                best_n, best = n, frag
+    if best_n < 3:
+        return None
+    root = BeautifulSoup(f"<div>{best}</div>", "lxml").find("div")
+    if not isinstance(root, Tag):
+        return None
+    return walk_body(root, base, lead, title), root

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from worker.extract.article import Article
 from worker.extract.charset import decode_html
 from worker.extract.content import (
+    MIN_ARTICLE_CHARS,
     Block,
     BodyResult,
     add_region_photos,
@@ -28,11 +29,15 @@ from worker.extract.content import (
     decide_is_article,
     expand_container,
     find_body_container,
+    find_visible_lead,
+    reconcile_lead,
     same_selector_parts,
+    script_html_body,
     walk_body,
 )
 from worker.extract.dates import VN_TZ, find_visible_date, parse_iso, parse_visible
 from worker.extract.dom import TagIndex, node_text
+from worker.extract.photos import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
 from worker.extract.selectors import (
@@ -169,6 +174,9 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
                 return text, el
             continue
         return text, el
+    el = find_visible_lead(idx, title_el, container, node_text(title_el) if title_el is not None else None)
+    if el is not None:
+        return node_text(el), el
     return desc, None
 
 
@@ -366,7 +374,13 @@ def _extract(raw: str | bytes, url: str) -> Article:
         result = BodyResult()
     else:
         add_region_photos(idx, title_el, parts, result, base)
+        add_article_photos(idx, title_el, parts, result, base, st)
     _use_ld_body(result, st.article_body, lead)
+    if len(result.body) < MIN_ARTICLE_CHARS and (st.has_article_ld or (st.og_type or "").lower() == "article"):
+        scripted = script_html_body(text, base, lead, title)  # the article only in a script's JSON
+        if scripted is not None and len(scripted[0].body) > len(result.body):
+            result, container = scripted
+    lead = reconcile_lead(result, lead, lead_el is not None)
     published = _aware(st.published or _find_date(idx, region, prof, tz), tz)
     updated = _aware(st.updated, tz)
     category = _find_category(idx, st, prof)

@@ -11,14 +11,21 @@ Dropped (general rules, no site names):
   * ``<nav>`` (breadcrumbs kept), ``<footer>`` and ``<aside>`` outside ``<article>``/``<main>``,
     ``<header>`` and ``<form>`` without the page heading or paragraphs;
   * blocks whose class/id says comments, sidebar, menu, cookie banner, newsletter, share bar, ads,
-    recommendation widgets ... unless they hold the ``<h1>`` or a large share of the page's paragraph
-    text (a wrapper misnamed "main-menu-wrapper" keeps the article);
+    recommendation widgets, footer ... unless they hold the ``<h1>``, or (names saying comments
+    excepted) a large share of the page's paragraph text or a run of article paragraphs (a wrapper
+    misnamed "main-menu-wrapper" or "sidebar-grid__container" keeps the article);
   * elements hidden with ``hidden`` / ``display:none``.
+
+Then :func:`mark_main_content` scores the remaining tree in one more pass and leaves its findings as
+attributes for the soup: the article body (``data-ns-main``), the paragraph text of big blocks
+(``data-ns-good``) and boilerplate blocks (``data-ns-junk``: teasers, link lists). Link lists and teasers
+outside the body are dropped, so the soup is smaller still.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from lxml import etree
 from lxml import html as lh
@@ -32,38 +39,50 @@ _BOILERPLATE_WORDS = (
     r"gdpr|newsletter|subscribe|subscription|paywall|modal|popup|overlay|menu|navbar|nav-bar|navigation|"
     r"mega-menu|social|share|sharing|sharebar|share-bar|outbrain|taboola|recommend|recommended|"
     r"recommendations|mostread|most-read|most-popular|trending|ads?|advert|advertisement|adslot|ad-slot|"
-    r"banner|sponsor|sponsored|promo|teaser-list|skip-link|login|signin|account|search-form)"
+    r"banner|sponsor|sponsored|promo|teaser-list|skip-link|login|signin|account|search-form|footer)"
 )
 # a class/id token that starts with one of the words ("comments-list") or ends with it ("right-sidebar");
 # a word in the middle ("author-share-top") does not count
 _BOILERPLATE_RE = re.compile(
-    rf"(?:^|\s){_BOILERPLATE_WORDS}(?:$|[-_\s])|[-_]{_BOILERPLATE_WORDS}(?:$|\s)", re.I
+    rf"(?:^|\s){_BOILERPLATE_WORDS}(?:$|[-_\s])|[-_]{_BOILERPLATE_WORDS}(?:$|\s)"
+    r"|[-_]ad[-_]",  # "proper-ad-unit": "ad" is never part of a content name
+    re.I,
 )
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
+_COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
 
 def _is_boilerplate(tokens: str) -> bool:
+    if not _BOILERPLATE_RE.search(tokens):  # one search for the usual case, then token by token
+        return False
     for tok in tokens.split():
         if _BOILERPLATE_RE.search(tok) and not _CONTENT_WORD_RE.search(tok) and "crumb" not in tok.lower():
             return True
     return False
 
 
-def _keep_region(el: etree._Element, total_p: int) -> bool:
-    """True when ``el`` holds the page heading or a large part of the paragraph text."""
+def _keep_region(el: etree._Element, total_p: int, tokens: str = "") -> bool:
+    """True when ``el`` holds the page heading; or, unless its name says comments, a large part of the
+    paragraph text, or a run of article paragraphs: three long paragraphs side by side and a tenth of the
+    page's paragraph text (a body cut into "sidebar-grid__container" blocks by ads)."""
     if el.find(".//h1") is not None:
         return True
-    if total_p <= 0:
-        return False
+    if total_p <= 0 or (tokens and _COMMENT_RE.search(tokens)):
+        return False  # comments can outweigh an article given only in JSON-LD (taz)
     n = 0
+    runs: dict[etree._Element, int] = {}
     for p in el.iter("p"):
-        n += len(p.text_content())
+        k = len(p.text_content())
+        n += k
         if n > total_p * 0.25:
             return True
-    return False
+        if k >= 100:
+            parent = p.getparent()
+            runs[parent] = runs.get(parent, 0) + 1
+    return n >= total_p * 0.1 and bool(runs) and max(runs.values()) >= 3
 
 
 def prune_html(text: str) -> str | None:
@@ -104,7 +123,7 @@ def prune_html(text: str) -> str | None:
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens):
-                    mark = not _keep_region(el, total_p)
+                    mark = not _keep_region(el, total_p, tokens)
         if mark:
             drop.append(el)
         else:
@@ -124,6 +143,7 @@ def prune_html(text: str) -> str | None:
                 else:
                     parent.text = (parent.text or "") + tail
             parent.remove(el)
+    mark_main_content(root, drop_junk=True)
     try:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
@@ -137,3 +157,347 @@ def _inside(el: etree._Element, names: tuple[str, ...]) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+# ----------------------------------------------------------------------------- main content scoring
+
+MAIN_ATTR = "data-ns-main"
+GOOD_ATTR = "data-ns-good"
+JUNK_ATTR = "data-ns-junk"
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MEDIA_TAGS = frozenset({"img", "picture", "figure", "video", "audio", "source"})
+_JUNK_TAGS = frozenset({"div", "section", "ul", "ol", "aside", "table", "p", "dl", "span", "header", "footer",
+                        "article", "li"})
+# what the title/date/byline/category/structured-data stages read is never dropped with a link list
+_PROTECTED_TAGS = frozenset({"h1", "time", "script", "meta", "link", "address", "abbr"})
+_PROTECTED_RE = re.compile(r"crumb|author|byline|date|time|categor|tags?\b|source|meta|credit|sapo|lead|"
+                           r"title|headline", re.I)
+_CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "td", "ul", "ol", "span", "center", "font",
+                             "body", "header", "footer", "aside", "form", "table", "tbody", "tr", "dl", "dd"})
+
+_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "h1", "h2", "h3", "h4", "h5",
+     "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
+     "td", "th", "figure", "figcaption", "form", "fieldset", "address", "center", "details", "summary",
+     "body", "html", "hgroup", "picture"}
+)
+# blocks whose inline text counts as a paragraph of the page
+_PARA_TAGS = frozenset({"p", "pre", "td", "blockquote", "div", "section", "article", "li", "dd", "h2", "h3",
+                        "h4", "h5", "h6", "center", "main"})
+_TAG_FACTOR = {"article": 1.15, "main": 1.1, "ol": 0.8, "ul": 0.8, "dl": 0.8, "li": 0.7, "form": 0.8,
+               "address": 0.5, "h1": 0.5, "h2": 0.5, "h3": 0.5, "h4": 0.5, "h5": 0.5, "h6": 0.5, "th": 0.5,
+               "figure": 0.5, "figcaption": 0.3, "blockquote": 0.8}
+_DIVIDER = (1.0, 1.0, 2.0, 4.5, 6.0)
+_FOOTER_RE = re.compile(r"(?:^|[-_\s])(?:footer|comments?|copyright)(?:$|[-_\s])", re.I)
+_POSITIVE_RE = re.compile(
+    r"(?:^|[-_\s])(?:article|body|content|entry|main|post|story|text|detail|blog)(?:$|[-_\s])|articlebody|"
+    r"storybody|postbody|entrycontent",
+    re.I,
+)
+_NEGATIVE_RE = re.compile(
+    r"(?:^|[-_\s])(?:comments?|related|sidebar|widget|footer|masthead|meta|promo|sponsor|share|social|"
+    r"shopping|tags?|teaser|teasers|recommend|more|rail|aside|nav|breadcrumbs?|author|byline|caption|"
+    r"credit|newsletter|ad|ads|advert)(?:$|[-_\s])",
+    re.I,
+)
+
+
+def _weight(el: etree._Element) -> float:
+    """Markup semantics as a factor on a candidate's score: names saying article body raise it, names
+    saying comments/related/sidebar lower it, list and heading tags lower it."""
+    w = _TAG_FACTOR.get(el.tag, 1.0)
+    if el.get("itemprop") == "articleBody":
+        w *= 1.5
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if tokens.strip():
+        if _NEGATIVE_RE.search(tokens):
+            w *= 0.2 if _FOOTER_RE.search(tokens) else 0.6
+        if _POSITIVE_RE.search(tokens):
+            w *= 1.3
+    return w
+
+
+def mark_main_content(root: etree._Element, drop_junk: bool = False) -> etree._Element | None:
+    """Score the tree (one pass) and mark the element that holds the article text with ``MAIN_ATTR``.
+
+    Every paragraph-like block (a block's own inline text, >= 25 characters, at most half of it linked)
+    credits its parent fully, its grandparent half and two more ancestors less per level; a candidate's
+    score is that credit times markup factors (:func:`_weight`) times (1 - its link density). Nothing
+    inside a teaser (a linked headline and one blurb) is a candidate. The best candidate is then
+    widened: to a wrapper holding only it, to the ancestor holding more blocks of its own tag and
+    classes (live blog entries, a body cut in parts), to an ancestor holding more paragraph text beside
+    it than in it with little other text. Teasers and link lists are marked ``JUNK_ATTR`` (never the
+    body or its ancestors); with ``drop_junk`` those outside the body leave the tree.
+    """
+    nodes: list[etree._Element] = list(root.iter())  # kept alive: the walk below meets the same proxies
+    size = len(nodes)
+    parent = [-1] * size
+    owner = [0] * size
+    last = list(range(size))  # index of the subtree's last element (a subtree is nodes[i..last[i]])
+    total = [0] * size  # text length of the subtree
+    linked = [0] * size  # of which inside links
+    good = [0] * size  # paragraph text (the paragraphs' unlinked text) of the subtree
+    glink = [0] * size  # link text inside those paragraphs
+    nlinks = [0] * size
+    npara = [0] * size
+    own = [0] * size  # a block's own inline text (not in nested blocks)
+    own_link = [0] * size
+    commas = [0] * size
+    first = [0] * size  # the subtree's first text: 0 none yet, 1 plain, 2 linked (a teaser's headline)
+    has_block = [False] * size
+    media = [False] * size
+    hlink = [False] * size  # holds a linked heading
+    nh1: dict[int, int] = {}  # <h1> elements in a subtree (two: two articles, an endless-scroll page)
+    credit: dict[int, float] = {}
+    teasers: list[int] = []
+    junk: list[int] = []
+    stack: list[int] = []
+    is_link: list[bool] = []  # per open element on the stack
+    link_depth = 0
+    i = -1
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            i += 1
+            if i >= size or nodes[i] is not el:  # never: the tree does not change during the walk
+                return None
+            p = stack[-1] if stack else -1
+            parent[i] = p
+            if tag in _BLOCKS:
+                own_i = i
+                if p >= 0:
+                    has_block[p] = True
+            else:
+                own_i = owner[p] if p >= 0 else i
+            owner[i] = own_i
+            if tag in _MEDIA_TAGS:
+                media[i] = True
+            elif tag == "h1":
+                nh1[i] = 1
+            lk = tag == "a" and el.get("href") is not None  # <a name=...> anchors are not links
+            if lk:
+                link_depth += 1
+                if p >= 0:
+                    nlinks[p] += 1
+            is_link.append(lk)
+            stack.append(i)
+            if tag == "script":
+                continue
+            t = el.text
+            if t:
+                n = len(t.strip())
+                if n:
+                    total[i] = n
+                    own[own_i] += n
+                    if link_depth:
+                        linked[i] = n
+                        own_link[own_i] += n
+                        first[i] = 2
+                    else:
+                        first[i] = 1
+                    commas[own_i] += t.count(",") + t.count("\uff0c") + t.count("\u3001")
+            continue
+        i_end = stack.pop()
+        if is_link.pop():
+            link_depth -= 1
+        k = i_end
+        last[k] = i
+        if owner[k] == k and tag in _PARA_TAGS:
+            n = own[k]
+            if n >= 25 and n * 0.5 < own_link[k] <= n * 0.9 and tag not in _HEADINGS:
+                glink[k] += own_link[k]  # a paragraph thick with inline links: its links are not a headline
+            if n >= 25 and own_link[k] <= n * 0.5:
+                good[k] += n - own_link[k]
+                if tag not in _HEADINGS:  # a teaser's (linked) headline is not its paragraph
+                    glink[k] += own_link[k]
+                    npara[k] += 1
+                sc = 1.0 + commas[k] + min(n / 100.0, 3.0)
+                level = 0 if has_block[k] else 1  # inline text beside blocks is a paragraph of its own block
+                a = k if level == 0 else parent[k]
+                while a >= 0 and level < 5:
+                    credit[a] = credit.get(a, 0.0) + sc / _DIVIDER[level]
+                    a = parent[a]
+                    level += 1
+        tot = total[k]
+        if tot:
+            if tag in _HEADINGS and linked[k] >= 15:
+                hlink[k] = True
+            if tag in _JUNK_TAGS:
+                lnk = linked[k]
+                if tag != "p" and npara[k] == 1 and tot <= 800 and lnk - glink[k] >= 20 and (
+                        first[k] == 2 or hlink[k]):
+                    good[k] = glink[k] = npara[k] = 0  # a teaser: a linked headline and a short blurb
+                    teasers.append(k)
+                    junk.append(k)
+                elif lnk > tot * 0.5:
+                    # link lists (related stories, tags, share bars, job ads); a paragraph only when it
+                    # is all link or one link behind a label ("Read more: ..."); a block with a photo only
+                    # when it is a list of several linked items (a linked caption stays with its photo)
+                    if tag == "p":  # judged by its own text (a box nested in a paragraph is judged apart)
+                        n, ln = own[k], own_link[k]
+                        if n >= 20 and (ln > n * 0.9 or (nlinks[k] == 1 and ln > n * 0.5 and n - ln <= 40)):
+                            junk.append(k)
+                    elif not media[k] or tot >= 100:
+                        junk.append(k)
+        p = parent[k]
+        if p < 0:
+            continue
+        if tot:
+            total[p] += tot
+            linked[p] += linked[k]
+            if not first[p]:
+                first[p] = first[k]
+        if good[k] or glink[k]:
+            good[p] += good[k]
+            glink[p] += glink[k]
+            npara[p] += npara[k]
+        if nlinks[k]:
+            nlinks[p] += nlinks[k]
+        if media[k]:
+            media[p] = True
+        if hlink[k]:
+            hlink[p] = True
+        if k in nh1:
+            nh1[p] = nh1.get(p, 0) + nh1[k]
+        t = el.tail
+        if t:
+            n = len(t.strip())
+            if n:
+                if not first[p]:
+                    first[p] = 2 if link_depth else 1
+                total[p] += n
+                o = owner[p]
+                own[o] += n
+                if link_depth:
+                    linked[p] += n
+                    own_link[o] += n
+                commas[o] += t.count(",") + t.count("\uff0c") + t.count("\u3001")
+    if i + 1 != size:
+        return None
+    for k in range(len(nodes)):  # paragraph text of the bigger blocks, for the container choice later
+        if good[k] >= 150 and nodes[k].tag in _CONTAINER_TAGS:
+            nodes[k].set(GOOD_ATTR, str(good[k]))
+    for a in teasers:  # nothing inside a teaser is the article
+        for k in range(a, last[a] + 1):
+            credit.pop(k, None)
+    raw = sorted(((c * (1.0 - linked[k] / total[k]), k) for k, c in credit.items()
+                  if total[k] and nodes[k].tag not in ("html", "body")), reverse=True)
+    best = -1
+    best_score = 0.0
+    for r, k in raw[:20]:  # markup factors (regex work) only for the strongest candidates
+        score = r * _weight(nodes[k])
+        if score > best_score:
+            best, best_score = k, score
+    if best < 0:
+        return None
+    top = best
+    # a wrapper holding nothing but the candidate stands for it (its siblings are then the candidate's)
+    anc = parent[top]
+    while anc >= 0 and nodes[anc].tag not in ("body", "html") and total[anc] == total[top]:
+        top = anc
+        anc = parent[anc]
+    # widen: the body repeats its own kind of block (same tag and class) a few levels up: a live blog's
+    # entries, a body cut in parts by ads or photos
+    top = _repeated_blocks(top, nodes, parent, good, total, nh1, last)
+    # widen: an ancestor holding more paragraph text beside the candidate than in it, with little other
+    # text, is the body (live blogs, bodies cut in many blocks)
+    anc = parent[top]
+    while anc >= 0 and nodes[anc].tag not in ("body", "html"):
+        add_good = good[anc] - good[top]
+        add_other = (total[anc] - total[top]) - add_good
+        if add_good >= good[top] and add_other <= add_good * 0.6:
+            top = anc
+        anc = parent[anc]
+    keep = set()
+    k = top
+    while k >= 0:
+        keep.add(k)
+        k = parent[k]
+    for k in junk:
+        if k not in keep:
+            nodes[k].set(JUNK_ATTR, "1")
+    el = nodes[top]
+    el.set(MAIN_ATTR, "1")
+    if drop_junk:
+        _drop_outer_junk(nodes, junk, keep, top, last, nlinks)
+    return el
+
+
+def _drop_outer_junk(nodes: list[etree._Element], junk: list[int], keep: set[int], top: int,
+                     last: list[int], nlinks: list[int]) -> None:
+    """Link lists and teasers outside the body leave the tree (the soup is built per element): after the
+    body all of them, before it lists of five links or more. Those holding what other stages read (a
+    time, a byline, a breadcrumb, structured data) stay."""
+    cands = [k for k in sorted(junk) if k not in keep and not top <= k <= last[top]
+             and (k > top or nlinks[k] >= 5)]  # before the body: a category or author link stays
+    if not cands:
+        return
+    seen = bytearray(len(nodes))
+    prot = bytearray(len(nodes))
+    for k in cands:
+        for j in range(k, last[k] + 1):
+            if not seen[j]:
+                seen[j] = 1
+                if _protected(nodes[j]):
+                    prot[j] = 1
+    marks = [0, *accumulate(prot)]  # marks[j] = protected elements before index j
+    done = -1
+    for k in cands:
+        end = last[k]
+        if k <= done or marks[end + 1] - marks[k]:
+            continue
+        el = nodes[k]
+        if el.getparent() is not None:
+            el.drop_tree()
+        done = end
+
+
+def _protected(el: etree._Element) -> bool:
+    tag = el.tag
+    if tag in _PROTECTED_TAGS:
+        return True
+    if el.get("itemprop") is not None or el.get("itemtype") is not None or el.get("rel") == "author":
+        return True
+    tokens = el.get("class")
+    ident = el.get("id")
+    if ident:
+        tokens = f"{tokens or ''} {ident}"
+    return bool(tokens) and _PROTECTED_RE.search(tokens) is not None
+
+
+def _signature(el: etree._Element) -> tuple[str, str]:
+    cls = el.get("class") or ""
+    return el.tag, " ".join(c for c in cls.split() if not any(ch.isdigit() for ch in c))
+
+
+def _repeated_blocks(top: int, nodes: list[etree._Element], parent: list[int], good: list[int],
+                     total: list[int], nh1: dict[int, int], last: list[int]) -> int:
+    """The lowest ancestor (at most two levels up) holding another block of the candidate's own tag and
+    classes with paragraph text, when what it adds is mostly paragraph text and it holds one headline."""
+    sig = _signature(nodes[top])
+    if len(sig[1]) < 10:  # "row", "col", "con": layout names repeat everywhere
+        return top
+    ancestors: dict[int, int] = {}
+    k, level = parent[top], 1
+    while k >= 0 and level <= 2 and nodes[k].tag not in ("body", "html"):
+        ancestors[k] = level
+        k, level = parent[k], level + 1
+    if not ancestors:
+        return top
+    best = top
+    best_level = 0
+    end = last[top]
+    for j in range(len(nodes)):
+        if top <= j <= end or good[j] < 200 or nodes[j].tag != sig[0] or _signature(nodes[j]) != sig:
+            continue
+        k = parent[j]
+        while k >= 0 and k not in ancestors:
+            k = parent[k]
+        if k < 0 or ancestors[k] <= best_level or nh1.get(k, 0) > 1:
+            continue
+        add_good = good[k] - good[top]
+        add_other = (total[k] - total[top]) - add_good
+        if add_good > 0 and add_other <= 1.5 * add_good:
+            best, best_level = k, ancestors[k]
+    return best
+

@@ -91,10 +91,82 @@ BOILERPLATE_LINES_RE = re.compile(
 
 HOME_CRUMBS: frozenset[str] = frozenset({"trang chủ", "home", "trang chu", "homepage", "trang nhất"})
 
-# photo exclusion hints (class/id/alt/src tokens)
+# ---- photos (see :mod:`photos`)
+# class/id of the <img> itself naming a non-photo
 PHOTO_EXCLUDE_RE = re.compile(
-    r"avatar|icon|logo|emoji|sprite|spacer|pixel|blank\.gif|loading|placeholder|badge|button|banner|"
-    r"/ads?/|qrcode|qr-code|zoom/\d{1,2}_\d{1,2}/|author",
+    r"avatar|icon|logo|emoji|sprite|spacer|pixel|badge|button|qrcode|qr-code|author|gravatar|tracking",
     re.I,
+)
+# image URLs of non-photos (avatars, icons, logos, ads, tracking pixels, SVG artwork)
+PHOTO_URL_EXCLUDE_RE = re.compile(
+    r"avatar|/icons?/|[/_.-]icons?[/_.-]|(?:^|[/_.-])logos?(?:[/_.-]|$)|emoji|sprite|spacer|/pixel|blank\.gif|"
+    r"/ads?/|/banners?/|qrcode|qr-code|qr-img|zoom/\d{1,2}_\d{1,2}/|/authors?/|[-_]authors?(?:/|%2f)|/profiles?/|"
+    r"gravatar|badge|"
+    r"\.svg(?:$|[?#])",
+    re.I,
+)
+# class/id words of the two nearest wrappers of a non-photo (byline avatars, logos)
+PHOTO_PARENT_WORDS: frozenset[str] = frozenset(
+    {"avatar", "avatars", "logo", "logos", "author", "authors", "byline", "profile", "emoji", "sprite", "badge",
+     "gravatar", "qrcode"}
+)
+# class/id words of blocks whose images are not article photos (related/teaser lists, ads, share bars,
+# author boxes, navigation); matched against the words of the tokens split on "-", "_" and spaces: whole
+# words, or word prefixes for compounds ("relatedbox", "teaserlist", "advertisement")
+PHOTO_CONTEXT_WORDS: frozenset[str] = frozenset(
+    {"promo", "promotion", "promoted", "ad", "ads", "adv", "share", "sharing", "social", "comment", "comments",
+     "avatar", "author", "authors", "byline", "profile", "trending", "popular", "footer", "nav",
+     "menu", "logo", "cookie", "consent", "emoji", "signup", "subscribe", "subscription"}
+)
+PHOTO_CONTEXT_PREFIX_RE = re.compile(
+    r"^(?:related|relate[ds]?$|teaser|recommend|advert|sponsor|newsletter|outbrain|taboola|lienquan|tinlienquan|"
+    r"xemthem|readmore|mostread|suggest)",
+    re.I,
+)
+# ... except for the lead image above the body, where "teaser" names the article's own lead image
+LEAD_TEASER_WORDS: frozenset[str] = frozenset({"promo", "promoted", "promotion"})
+LEAD_TEASER_PREFIX_RE = re.compile(r"^teaser", re.I)
+# ... and of media players: their artwork is not an article photo unless it is in a <figure> (a video poster
+# with its caption)
+PLAYER_WORDS: frozenset[str] = frozenset({"player", "podcast", "audio", "video", "videoplayer"})
+# a link around an image that opens the image itself (lightbox / zoom / gallery viewer)
+LIGHTBOX_RE = re.compile(
+    r"lightbox|fancybox|zoom|gallery|galerie|photoswipe|pswp|enlarge|expand|fullscreen|popup|modal|slides|"
+    r"viewer|magnific|colorbox|glightbox|lb-",
+    re.I,
+)
+VIEWER_PATH_RE = re.compile(
+    r"/(?:attachment|image|images|img|photo|photos|foto|fotos|bild|bilder|gallery|galerie|media|pictures?)"
+    r"(?:/|$|[-_.])",
+    re.I,
+)
+CAPTION_CLASS_RE = re.compile(
+    r"caption|chuthich|chu-thich|image_desc|img-desc|desc_image|figcaption|fig-cap|photo-desc|expNoEdit|"
+    r"image-caption|media-caption|legend|bildtext|description",
+    re.I,
+)
+# class / id / itemprop / data-* names of a credit element inside a photo box
+CREDIT_CLASS_RE = re.compile(
+    r"credit|copyright|photographer|rights|urheber|fotograf|quelle|source|auth?or|distributor|agency|courtesy|"
+    r"photo-by|photoby|bildnachweis",
+    re.I,
+)
+# data-* attribute names of the <img> carrying its credit
+CREDIT_ATTR_RE = re.compile(r"copyright|credit|photographer|author|urheber|^data-source$", re.I)
+# data-* attribute names of the <img> carrying its caption
+CAPTION_ATTR_NAMES: tuple[str, ...] = ("data-caption", "data-image-caption", "data-description")
+# a short element whose text starts with a credit label is a credit
+CREDIT_LABEL_RE = re.compile(
+    r"^[(\[]?\s*(?:©|\(c\)\s|copyright\b|(?:foto|fotos|fotografía|photo|photos|ảnh|anh|bild|bilder|quelle|source|"
+    r"credits?|crédits?|picture|pictures|image|imagen|fuente|nguồn|symbolfoto|symbolbild|bildquelle|isithombe|"
+    r"(?:image|photo|picture)\s+credits?)\s*:|photos? by\b|"
+    r"foto von\b|사진\s*(?:출처)?\s*=)",
+    re.I,
+)
+# a "caption" that is a byline: the image is the author's picture ("Von Vivien Valentiner, Redakteurin")
+BYLINE_CAPTION_RE = re.compile(r"^(?:von|by|por|par|door|av|af|bởi|tác giả:?)\s+[A-ZÀ-ÝĐ][^\s.]*\s", re.I)
+# screen-reader-only labels inside captions ("Legende:")
+OFFSCREEN_CLASS_RE = re.compile(
+    r"offscreen|sr-only|visually-hidden|visuallyhidden|screen-reader|screenreader|a11y|assistive", re.I
 )
 MIN_PHOTO_SIDE = 100

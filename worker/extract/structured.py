@@ -28,6 +28,8 @@ class Structured:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    # JSON-LD ImageObjects: url -> (caption, credit)
+    image_info: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     canonical_url: str | None = None
     language: str | None = None
     og_type: str | None = None
@@ -101,6 +103,28 @@ def _ld_authors(value: Any) -> list[str]:
             if name:
                 names.extend(split_authors(name))
     return names
+
+
+def _ld_name(value: Any) -> str | None:
+    """A credit-like value: a string, or the name of a Person/Organization (first of a list)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _s(value)
+
+
+def _ld_image_info(obj: dict[str, Any], out: dict[str, tuple[str | None, str | None]]) -> None:
+    """Caption and credit of an ImageObject, keyed by each of its URLs."""
+    caption = _s(obj.get("caption")) or _s(obj.get("description"))
+    credit = (_ld_name(obj.get("creditText")) or _ld_name(obj.get("copyrightHolder"))
+              or _ld_name(obj.get("author")) or _ld_name(obj.get("creator")))
+    if not caption and not credit:
+        return
+    for key in ("url", "contentUrl"):
+        u = obj.get(key)
+        if isinstance(u, str) and u.strip():
+            out.setdefault(u.strip(), (caption, credit))
 
 
 def _ld_images(value: Any) -> list[str]:
@@ -224,6 +248,13 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
                 st.tags = [t for t in (clean(x) for x in unescape_deep(kw).split(",")) if t]
             elif isinstance(kw, list) and not st.tags:
                 st.tags = [t for t in (_s(x) for x in kw) if t]
+        if "imageobject" in types:
+            _ld_image_info(obj, st.image_info)
+        if types & ARTICLE_TYPES:
+            imgs = obj.get("image")
+            for it in imgs if isinstance(imgs, list) else [imgs]:
+                if isinstance(it, dict):
+                    _ld_image_info(it, st.image_info)
         if "breadcrumblist" in types and not st.category:
             st.category = _breadcrumb(obj)
         if types & {"itemlist", "collectionpage"} and not types & ARTICLE_TYPES:
@@ -262,9 +293,11 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         if kw:
             st.tags = [t for t in (clean(x) for x in kw.split(",")) if t]
     st.section = st.section or meta("article:section")
-    og_img = meta("og:image")
-    if og_img:
-        st.images.append(og_img)
+    for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
+        for v in metas.get(key, []):
+            u = clean(unescape_deep(v))
+            if u and u not in st.images:
+                st.images.append(u)
     st.canonical_url = clean(canonical) or meta("og:url")
 
     html_el = soup.find("html")

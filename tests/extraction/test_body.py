@@ -1,0 +1,269 @@
+"""Body choice and body cleaning: the scored container (lxml pre-pass), boilerplate inside it, lead vs body.
+
+Each page is a small snippet shaped like the real page that motivated the rule (named in the test).
+"""
+
+from __future__ import annotations
+
+from lxml import html as lh
+
+from worker.extract import extract_article
+from worker.extract.prune import JUNK_ATTR, MAIN_ATTR, mark_main_content, prune_html
+
+URL = "https://news.example.com/2025/05/story.html"
+
+
+def _para(i: int, topic: str = "the council") -> str:
+    return (f"Paragraph {i} about {topic}: the members argued for hours, and the vote, which had been "
+            f"postponed twice, was finally held late on Tuesday evening in the old town hall.")
+
+
+def _page(body: str, head: str = "", title: str = "Council approves the new budget after a long debate") -> str:
+    return (f'<html lang="en"><head><title>{title}</title><meta property="og:type" content="article">'
+            f'<meta property="article:published_time" content="2025-05-06T10:00:00+00:00">{head}</head>'
+            f"<body>{body}</body></html>")
+
+
+def _extract(body: str, head: str = ""):
+    a = extract_article(_page(body, head), URL)
+    assert a.is_article, a.reason
+    return a
+
+
+# ----------------------------------------------------------------------------- container choice
+
+
+def test_paragraphs_each_in_their_own_block_beat_a_content_named_sidebar() -> None:
+    # buzzfeed-1: every paragraph sits in its own item <div>; the sidebar is <div class="content">
+    items = "".join(f'<div class="buzz_item"><p class="desc">{_para(i)}</p></div>' for i in range(8))
+    sidebar = "".join(f'<li><h2><a href="/s{i}">Another story headline number {i} that is long</a></h2></li>'
+                      for i in range(12))
+    a = _extract(f'<h1>Council approves the new budget after a long debate</h1>'
+                 f'<div class="buzz"><div id="buzz_sub_buzz">{items}</div></div>'
+                 f'<div class="column2"><div class="content"><ul>{sidebar}</ul></div></div>')
+    assert _para(0) in a.body and _para(7) in a.body
+    assert "Another story headline" not in a.body
+
+
+def test_teaser_stream_beside_the_article_is_not_body() -> None:
+    # yahoo-3 / NDR: "Recommended for you" cards, each a linked headline and a one-paragraph blurb
+    cards = "".join(
+        f'<div class="card"><h3><a href="/other{i}">Other story number {i} with a headline</a></h3>'
+        f"<p>Blurb of the other story {i}, a sentence long enough to look like a paragraph of text.</p></div>"
+        for i in range(10)
+    )
+    a = _extract(f'<h1>Council approves the new budget after a long debate</h1>'
+                 f'<div class="main"><div class="story">{"".join(f"<p>{_para(i)}</p>" for i in range(5))}</div>'
+                 f'<div class="stream">{cards}</div></div>')
+    assert _para(4) in a.body
+    assert "Blurb of the other story" not in a.body
+
+
+def test_body_cut_into_sidebar_named_grid_blocks_is_whole() -> None:
+    # PoliticoEu: the body is three "sidebar-grid__container" blocks split by ad slots
+    def block(start: int) -> str:
+        ps = "".join(f"<p>{_para(i)}</p>" for i in range(start, start + 3))
+        return (f'<div class="sidebar-grid__container"><div class="sidebar-grid__content article__content">{ps}'
+                f'</div></div><aside class="sidebar-grid__sidebar"></aside>'
+                f'<div class="ad full-bleed"><span class="ad-label">Advertisement</span></div>')
+    a = _extract(f'<article class="article"><div class="sidebar-grid"><header><h1>Council approves the new '
+                 f'budget after a long debate</h1></header>{block(0)}{block(3)}{block(6)}</div></article>')
+    for i in range(9):
+        assert _para(i) in a.body
+    assert "Advertisement" not in a.body
+
+
+def test_live_blog_entries_of_one_kind_are_one_body() -> None:
+    # TOnline ticker: posts in sibling blocks with the same classes under one stream block
+    def post(start: int) -> str:
+        ps = "".join(f'<div class="px-24 pt-16 md:px-48"><p>{_para(i, "the storm")}</p></div>'
+                     for i in range(start, start + 2))
+        return f'<div class="w-full min-w-[20em] md:border-r md:border-solid">{ps}</div>'
+    a = _extract(f'<h1>Council approves the new budget after a long debate</h1><div class="relative">'
+                 f'<div class="flex flex-col">{post(0)}<aside><a href="/x">Newsletter</a></aside></div>'
+                 f'<div class="flex flex-col">{post(2)}</div></div>')
+    for i in range(4):
+        assert _para(i, "the storm") in a.body
+
+
+def test_mark_main_content_marks_the_body_and_junk_but_not_the_body_s_ancestors() -> None:
+    paras = "".join(f"<p>{_para(i)}</p>" for i in range(6))
+    links = "".join(f'<li><a href="/r{i}">Related headline number {i} for readers</a></li>' for i in range(6))
+    root = lh.document_fromstring(
+        f'<html><body><div id="page"><div id="story">{paras}<ul id="rel">{links}</ul></div>'
+        f'<div id="nav">{links}</div></div></body></html>')
+    main = mark_main_content(root)
+    assert main is not None and main.get("id") == "story" and main.get(MAIN_ATTR) == "1"
+    assert root.get_element_by_id("rel").get(JUNK_ATTR) == "1"
+    assert root.get_element_by_id("page").get(JUNK_ATTR) is None
+
+
+def test_prune_keeps_comments_named_blocks_out_but_a_body_run_in() -> None:
+    paras = "".join(f"<p>{_para(i)}</p>" for i in range(4))
+    comments = "".join(f"<li><p>{_para(i, 'my opinion')}</p></li>" for i in range(12))
+    out = prune_html(f'<html><body><h1>T</h1><div class="story">{paras}</div>'
+                     f'<div class="sidebar-grid__container">{paras}</div>'
+                     f'<ul class="comments-list">{comments}</ul></body></html>')
+    assert out is not None
+    assert out.count(_para(0)) == 2  # the "sidebar-grid" run of paragraphs stays
+    assert "my opinion" not in out
+
+
+# ----------------------------------------------------------------------------- boilerplate inside the body
+
+
+def test_link_lists_and_read_more_lines_leave_the_body_linked_prose_stays() -> None:
+    # bbc: a list of related links inside the body; DailyMaverick: "Read more: <a>…</a>";
+    # MexicoNewsDaily / iNews: ordinary paragraphs that are mostly links stay
+    linked_prose = ('<p><a href="/a">Trump imposed tariffs</a> on <a href="/b">Mexican steel and aluminum in '
+                    '2018</a> during his first term, prompting <a href="/c">Mexico</a> to retaliate.</p>')
+    a = _extract(
+        '<h1>Council approves the new budget after a long debate</h1><div class="story-body">'
+        + "".join(f"<p>{_para(i)}</p>" for i in range(3))
+        + '<ul><li><a href="/x1">Four out of five jobs affected by virus globally</a></li>'
+          '<li><a href="/x2">Coronavirus: What does it mean for the economy</a></li></ul>'
+        + '<p>Read more: <a href="/x3">No ceasefire, but SA wins substantive rights measures in the case</a></p>'
+        + linked_prose + "".join(f"<p>{_para(i)}</p>" for i in range(3, 6)) + "</div>")
+    assert "Four out of five jobs" not in a.body
+    assert "No ceasefire" not in a.body
+    assert "Trump imposed tariffs on Mexican steel" in a.body
+    assert _para(5) in a.body
+
+
+def test_anchor_without_href_is_text_and_a_credit_box_beside_a_link_is_not_a_teaser() -> None:
+    # ndr.de: <p><a name="x">question</a></p>; reuters: the attribution beside the trust badge
+    a = _extract(
+        '<h1>Council approves the new budget after a long debate</h1><div class="article">'
+        + "".join(f"<p>{_para(i)}</p>" for i in range(4))
+        + '<p><a name="q1">One of the questions asked most often: what does the professor say?</a></p>'
+        + '<div><div class="attribution"><p>Additional reporting by Steve Gorman; Editing by Simon Cameron</p>'
+          '</div><div class="badge"><p>Our Standards: <a href="/trust">The Thomson Reuters Trust '
+          'Principles.</a></p></div></div></div>')
+    assert "what does the professor say?" in a.body
+    assert "Additional reporting by Steve Gorman" in a.body
+    assert "Trust Principles" not in a.body
+
+
+def test_labels_credited_captions_and_caption_blocks_leave_the_body() -> None:
+    # LATimes "Advertisement", LuxemburgerWort "… Foto: X", macwelt: an image block with its caption
+    a = _extract(
+        '<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+        + f"<p>{_para(0)}</p><div>Advertisement</div><p><strong>Next steps</strong></p><p>{_para(1)}</p>"
+        + '<p>Alexandre Kess leads the field. Foto: Alexander Daleiden</p>'
+        + '<div class="visual"><img src="https://img.example.com/a.jpg" width="800" height="500" alt="x">'
+          '<div class="description"><a class="btn" href="https://img.example.com/a_big.jpg">Enlarge</a>'
+          '<strong class="title">The new town hall at night</strong></div></div>'
+        + f"<p>{_para(2)}</p></div>")
+    assert "Advertisement" not in a.body
+    assert "Next steps" in a.body  # a bold one-line subheading stays
+    assert "Foto: Alexander Daleiden" not in a.body
+    assert "The new town hall at night" not in a.body
+    assert any(p.src == "https://img.example.com/a.jpg" for p in a.photos)
+    assert _para(2) in a.body
+
+
+def test_newsletter_and_author_bio_boxes_leave_the_body() -> None:
+    # GlobalNews "c-inlineSignup", TagesAnzeiger "NewsletterBox_root", FoxNews "author-bio"
+    a = _extract('<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(3))
+                 + '<div class="c-inlineSignup"><div class="c-inlineSignup__blurb">Get daily news delivered to '
+                   'your inbox so you never miss the top stories.</div></div>'
+                 + '<section class="NewsletterBox_root__rh9I2"><span>The perfect start to the day, with '
+                   'news from here and the world.</span></section>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(3, 5))
+                 + '<div class="author-bio"><p>Jane Doe is a politics reporter for the Daily Example.</p>'
+                   '</div></div>')
+    assert _para(4) in a.body
+    assert "inbox" not in a.body and "perfect start" not in a.body and "politics reporter" not in a.body
+
+
+# ----------------------------------------------------------------------------- lead and body
+
+
+def test_visible_lead_repeated_as_the_first_body_paragraphs_is_said_once() -> None:
+    # Expressen: the standfirst, then the same three sentences as the body's first paragraphs
+    lead = ("Pupils at the boarding school broke into the dormitories at night. They beat other pupils with "
+            "belts. Now five of them are charged.")
+    a = _extract('<h1>Council approves the new budget after a long debate</h1>'
+                 f'<p class="lead">{lead}</p><div class="article-body">'
+                 "<p>Pupils at the boarding school broke into the dormitories at night.</p>"
+                 "<p>They beat other pupils with belts.</p><p>Now five of them are charged.</p>"
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div>",
+                 head=f'<meta name="description" content="{lead}">')
+    assert a.lead == lead
+    assert not a.body.startswith("Pupils at the boarding school")
+    assert a.body.startswith(_para(0))
+
+
+def test_description_repeating_the_first_paragraph_makes_it_the_lead() -> None:
+    # SalzburgerNachrichten / Bild: no lead element; the meta description is the first paragraph
+    first = ("The town council approved the new budget on Tuesday after a debate that lasted more than "
+             "six hours, the mayor said.")
+    a = _extract('<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 f"<p>{first}</p>" + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div>",
+                 head=f'<meta name="description" content="{first[:90]}...">')
+    assert a.lead == first
+    assert a.body.startswith(_para(0))
+
+
+def test_visible_standfirst_between_headline_and_body_is_the_lead() -> None:
+    # RollingStone / Correctiv: a "deck"/"excerpt" block under the headline, not named by a lead selector;
+    # the byline and the date on the way are passed over
+    deck = "The vote ends a year of wrangling over the money for schools, roads and the new town hall."
+    a = _extract('<header><h1>Council approves the new budget after a long debate</h1>'
+                 '<div class="byline">By Jane Doe and John Roe</div><time>May 6, 2025 10:00</time>'
+                 f'<div class="article-dek">{deck}</div></header><div class="article-body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div>",
+                 head='<meta name="description" content="A short summary that is not on the page at all.">')
+    assert a.lead == deck
+    assert deck not in a.body
+
+
+def test_time_stamps_byline_heading_the_body_and_a_second_headline_leave_the_body() -> None:
+    # SportSchau "Stand: 24.04.2024 22:58 Uhr", Express live entries "21 mins ago 11:48 Jon King",
+    # webmd "By Brenda Goodman, MA", an <h1> repeated inside the body
+    a = _extract('<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 '<h1>Council approves the new budget after a long debate</h1>'
+                 '<p>By Brenda Goodman, MA</p><p>Stand: 24.04.2024 22:58 Uhr</p>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(2))
+                 + "<p>21 mins ago 11:48 Jon King</p><p>The meeting resumed at 10:30 and ended at noon.</p>"
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(2, 4)) + "</div>")
+    assert a.body.startswith(_para(0))
+    assert "22:58" not in a.body and "Jon King" not in a.body
+    assert "The meeting resumed at 10:30 and ended at noon." in a.body  # a sentence with a time stays
+    assert a.byline == "By Brenda Goodman, MA"
+
+
+def test_article_html_only_inside_a_script_is_the_body() -> None:
+    # HankookIlbo: the page shows no text; a React Query state script holds the article HTML as a JSON string
+    html_body = "".join(f'<p class="editor-p">{_para(i)}</p>' for i in range(5))
+    state = '{"article":{"content":' + __import__("json").dumps(html_body) + "}}"
+    page = _page('<h1>Council approves the new budget after a long debate</h1><div id="root"></div>'
+                 f'<script>window["__RQ"] = window["__RQ"] || []; window["__RQ"].push({state});</script>',
+                 head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+                      'approves the new budget after a long debate"}</script>')
+    a = extract_article(page, URL)
+    assert a.is_article, a.reason
+    assert _para(0) in a.body and _para(4) in a.body
+
+
+def test_cjk_description_repeating_the_first_paragraph_is_not_said_twice() -> None:
+    # yahoo-4: a Japanese description cut mid-sentence, the first paragraph continues it
+    first = ("トレンドマイクロは3月9日、Wi-Fi利用時の通信を暗号化し保護するスマホ・タブレット向けのセキュリティアプリの"
+             "発売を開始すると発表した。1年版ライセンスは2900円で、2年版ライセンスは5000円。")
+    rest = "".join(f"<p>{_para(i)}</p>" for i in range(3))
+    a = _extract(f'<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 f"<p>{first}</p>{rest}</div>",
+                 head='<meta name="description" content="トレンドマイクロは3月9日、Wi-Fi利用時の通信を暗号化し'
+                      '保護するスマホ・タブレット - ニュース">')
+    said = (a.lead or "") + "\n" + a.body
+    assert said.count("トレンドマイクロは3月9日") == 1
+    assert first in said
+
+
+def test_trailing_source_line_and_reporter_e_mail_leave_the_body() -> None:
+    # SportSchau "Quelle: sid/dpa", HankookIlbo "신현주 기자 spicy@hankookilbo.com"
+    a = _extract('<h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4))
+                 + "<p>Quelle: sid/dpa</p><p>Jane Roe jane.roe@news.example.com</p></div>")
+    assert a.body.endswith(_para(3))

@@ -1,0 +1,294 @@
+"""Photo rules: URLs behind lazy markup, caption/credit splitting, exclusions, photos outside the body walk.
+
+Each case is a small snippet modelled on a real page of the fundus corpus (publisher named in the test).
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from worker.extract import extract_article
+from worker.extract.article import Photo
+from worker.extract.photos import (
+    add_structured_alternatives,
+    image_urls,
+    parse_srcset,
+    photo_from_img,
+    split_caption_credit,
+)
+
+BASE = "https://news.example.com/politik/artikel-123.html"
+PARA = ("Der Bundestag hat am Donnerstag nach langer Debatte ein Gesetz beschlossen, das die Regeln für "
+        "Energie, Verkehr und Wohnen in den kommenden Jahren grundlegend ändern soll. ")
+
+
+def _page(body: str, *, before_title: str = "", between: str = "", head: str = "") -> str:
+    paras = "".join(f"<p>{PARA}Absatz {i}.</p>" for i in range(5))
+    return (
+        '<html lang="de"><head><meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2024-05-03T10:00:00+02:00">'
+        f"{head}</head><body><main><article>{before_title}<h1>Der Bundestag beschließt das neue Gesetz</h1>"
+        f'{between}<div class="article-body">{paras}{body}{paras}</div></article></main></body></html>'
+    )
+
+
+def _photos(body: str, **kw: str) -> list[Photo]:
+    a = extract_article(_page(body, **kw), BASE)
+    assert a.is_article, a.reason
+    return a.photos
+
+
+def _img(html: str) -> tuple[str | None, list[str]]:
+    return image_urls(BeautifulSoup(html, "lxml").find("img"), BASE)
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def test_srcset_urls_with_commas_and_candidates_without_spaces() -> None:
+    # ORF: "crops/w=640,h=256,q=60" inside the URL; NDR: "placeholder.png 20w,https://…"
+    assert parse_srcset("https://a.at/crops/w=640,h=256/x.jpg 2x, https://a.at/crops/w=1280,h=512/x.jpg 3x") == [
+        ("https://a.at/crops/w=640,h=256/x.jpg", 2000.0), ("https://a.at/crops/w=1280,h=512/x.jpg", 3000.0)]
+    assert parse_srcset("/p.png 20w,https://i.de/a.webp?width=256 256w") == [
+        ("/p.png", 20.0), ("https://i.de/a.webp?width=256", 256.0)]
+
+
+def test_placeholder_src_in_srcset_is_never_chosen() -> None:
+    src, alts = _img('<picture><source srcset="/resources/placeholder.png 20w,https://i.de/a.webp?w=960 960w">'
+                     '<img src="/resources/placeholder.png"></picture>')
+    assert src == "https://i.de/a.webp?w=960"
+    assert alts == []
+
+
+def test_any_srcset_attribute_of_img_and_sources_is_read() -> None:
+    # AP News carousel: data-flickity-lazyload(-srcset), an inline SVG data: URI as src
+    src, alts = _img('<picture><source data-flickity-lazyload-srcset="https://d.ap/a_767.jpg 1x, https://d.ap/a_1534.jpg 2x">'
+                     '<img src="data:image/svg+xml;base64,PHN2Zz4=" data-flickity-lazyload="https://d.ap/a_599.jpg" '
+                     'data-flickity-lazyload-srcset="https://d.ap/a_599.jpg 1x, https://d.ap/a_1198.jpg 2x"></picture>')
+    assert src == "https://d.ap/a_1198.jpg"  # the largest candidate (2x) wins
+    assert set(alts) == {"https://d.ap/a_599.jpg", "https://d.ap/a_767.jpg", "https://d.ap/a_1534.jpg"}
+
+
+def test_data_url_counts_only_when_it_names_an_image_file() -> None:
+    # Chunichi: data-url is the link to the photo viewer page
+    src, _ = _img('<img src="//static.ex.jp/a_1.jpg" data-url="/article_photo/list?article_id=1&pid=2">')
+    assert src == "https://static.ex.jp/a_1.jpg"
+
+
+def test_zoom_link_to_the_full_size_file_is_an_alternative() -> None:
+    # The Nation: <a class="gallery" href="…full.jpg"><img src="…/cdn-cgi/image/width=896/…full.jpg"></a>
+    src, alts = _img('<a class="gallery" href="https://n.com/up/full.jpg"><img src="https://n.com/cdn/w=896/up/full.jpg"></a>')
+    assert src == "https://n.com/cdn/w=896/up/full.jpg"
+    assert alts == ["https://n.com/up/full.jpg"]
+
+
+def test_declared_image_with_the_same_file_name_becomes_an_alternative() -> None:
+    p = Photo(src="https://n.com/cdn-cgi/image/width=896/up/2023/05/Local-90-Tanner-148KB.jpg")
+    add_structured_alternatives([p], ["https://n.com/up/2023/05/Local-90-Tanner-148KB.jpg", "https://n.com/other.jpg"],
+                                BASE)
+    assert p.alternatives == ["https://n.com/up/2023/05/Local-90-Tanner-148KB.jpg"]
+
+
+# ---------------------------------------------------------------- caption / credit text
+
+
+@pytest.mark.parametrize(
+    ("raw", "caption", "credit"),
+    [
+        ("The King arrives in the Norman Porch (Picture: Getty)", "The King arrives in the Norman Porch", "Getty"),
+        ("Harris and Trump on July 31, 2024. (AP Photo/Charles Rex Arbogast)", "Harris and Trump on July 31, 2024.",
+         "AP Photo/Charles Rex Arbogast"),
+        ("Jamil Al Saadouni laments the choice. (Mohamed El Saife/CBC)", "Jamil Al Saadouni laments the choice.",
+         "Mohamed El Saife/CBC"),
+        ("Fahmi Fadzil speaking in Shah Alam. — Picture by Yusof Mat Isa", "Fahmi Fadzil speaking in Shah Alam.",
+         "Yusof Mat Isa"),
+        ("Catherine Connolly will succeed Michael D. Higgins. | Niall Carson/PA Images via Getty Images",
+         "Catherine Connolly will succeed Michael D. Higgins.", "Niall Carson/PA Images via Getty Images"),
+        ("The reimagined Main Lodge lobby offers panoramic views upon arrival. Supplied",
+         "The reimagined Main Lodge lobby offers panoramic views upon arrival.", "Supplied"),
+        ("1978년 소년공 시절의 이재명 당선인 모습. [사진 출처 = 이재명 캠프]", "1978년 소년공 시절의 이재명 당선인 모습.", "이재명 캠프"),
+        ("日本代表の（左から）西田、石川（Ｃ）共同通信社", "日本代表の（左から）西田、石川", "共同通信社"),
+        ("Credits: Supplied Image;", None, "Supplied Image"),
+        # not credits: a Vietnamese "illustrative photo" note, a second sentence, a parenthesised place
+        ("Một dự án của FLC. Ảnh minh hoạ", "Một dự án của FLC. Ảnh minh hoạ", None),
+        ("The river rose overnight. It was raining", "The river rose overnight. It was raining", None),
+        ("Netanyahu during a press conference on 21 May. (Jerusalén)",
+         "Netanyahu during a press conference on 21 May. (Jerusalén)", None),
+    ],
+)
+def test_split_caption_credit(raw: str, caption: str | None, credit: str | None) -> None:
+    assert split_caption_credit(raw) == (caption, credit)
+
+
+# ---------------------------------------------------------------- caption / credit elements
+
+
+def _one(html: str) -> Photo:
+    soup = BeautifulSoup(html, "lxml")
+    photo = photo_from_img(soup.find("img"), BASE, 0)
+    assert photo is not None
+    return photo
+
+
+def test_credit_element_beside_the_figcaption() -> None:
+    # Business Insider: the copyright span is a sibling of the figcaption; SRF: "source" element + offscreen label
+    p = _one('<figure><img src="https://c.de/a.jpg"><div class="caption-wrapper"><figcaption>Evergrande hat '
+             'hohe Schulden.</figcaption><span class="bi-content-image-copyright">Noel Celis/Getty Images</span>'
+             '</div></figure>')
+    assert (p.caption, p.credit) == ("Evergrande hat hohe Schulden.", "Noel Celis/Getty Images")
+    p = _one('<figure><img src="https://c.ch/a.jpg"><div class="media-caption"><span class="h-offscreen">Legende:'
+             '</span><span class="media-caption__description">Biden traf seine Berater.</span>'
+             '<span class="media-caption__source">Keystone/AP/Adam Schultz</span></div></figure>')
+    assert (p.caption, p.credit) == ("Biden traf seine Berater.", "Keystone/AP/Adam Schultz")
+
+
+def test_credit_and_distributor_elements_are_joined() -> None:
+    # National Post: <span class="credit">Photo by X</span> /<span class="distributor">AFP via Getty Images</span>
+    p = _one('<figure><img src="https://c.ca/a.jpg"><figcaption><span class="caption">Smoke billows over '
+             'Poonch.</span> <span class="credit">Photo by PUNIT PARANJPE</span> /<span class="distributor">'
+             'AFP via Getty Images</span></figcaption></figure>')
+    assert (p.caption, p.credit) == ("Smoke billows over Poonch.", "PUNIT PARANJPE, AFP via Getty Images")
+
+
+def test_footer_and_labelled_elements_are_credits() -> None:
+    # Der Standard: <footer> in the figure; Seznam Zprávy: "Foto: …" span outside the figcaption
+    p = _one('<figure><img src="https://i.ds.at/a.jpeg"><figcaption>Nach der Demo in Hamburg.</figcaption>'
+             '<footer>Imago/Blaulicht-News.de</footer></figure>')
+    assert (p.caption, p.credit) == ("Nach der Demo in Hamburg.", "Imago/Blaulicht-News.de")
+    p = _one('<figure><div><img src="https://d.cz/a.jpeg"><span class="e_bz"><span>Foto: Renata Matějková, '
+             'Seznam Zprávy</span></span></div><figcaption><p>Premiér v demisi Petr Fiala.</p></figcaption></figure>')
+    assert (p.caption, p.credit) == ("Premiér v demisi Petr Fiala.", "Renata Matějková, Seznam Zprávy")
+
+
+def test_unlabelled_credit_piece_of_a_figcaption() -> None:
+    # 20 Minuten: two spans with generated class names; The Japan News: credit first, then <br>
+    p = _one('<figure><img src="https://i.20min.ch/a.jpeg"><figcaption><span class="sc-1"><p>Viel Ruhe hilft, '
+             'wieder zu Kräften zu kommen.</p></span><span class="sc-2">Unsplash/Kelly Sikkema</span></figcaption>'
+             '</figure>')
+    assert (p.caption, p.credit) == ("Viel Ruhe hilft, wieder zu Kräften zu kommen.", "Unsplash/Kelly Sikkema")
+    p = _one('<figure><img src="https://j.jp/a.jpg"><figcaption><span>The Yomiuri Shimbun</span><br>Party leaders '
+             'take part in a debate in Tokyo on Saturday.</figcaption></figure>')
+    assert (p.caption, p.credit) == ("Party leaders take part in a debate in Tokyo on Saturday.", "The Yomiuri Shimbun")
+
+
+def test_caption_of_a_slide_without_figure_and_figcaption_after_the_figure() -> None:
+    # Express: <div class="photo"><p><picture><img></picture></p><span class="newsCaption">… <span>(Image: Getty)
+    p = _one('<div class="photo"><p><picture><source srcset="https://e.uk/a.avif 1200w"><img src="https://e.uk/a.jpg">'
+             '</picture></p><span class="newsCaption">Doria Ragland looks after the kids <span class="caption">'
+             '(Image: Getty)</span></span></div>')
+    assert (p.caption, p.credit) == ("Doria Ragland looks after the kids", "Getty")
+    # taz: the figcaption follows the figure
+    soup = BeautifulSoup('<div><figure><img src="https://taz.de/p.jpeg"></figure><figcaption>Buschmann und Paus '
+                         '<span class="typo-fotocredit">Foto: Felix Zahn/imago</span></figcaption></div>', "lxml")
+    p2 = photo_from_img(soup.find("img"), BASE, 0)
+    assert p2 is not None and (p2.caption, p2.credit) == ("Buschmann und Paus", "Felix Zahn/imago")
+
+
+def test_small_wrapper_with_image_and_caption_paragraphs() -> None:
+    # IOL (Durban Local): image widget = image + caption paragraph + "Image: X" paragraph
+    p = _one('<div class="image-widget"><span><picture><img src="https://iol.example/a=w700"></picture></span>'
+             '<p><span>Pictured right, reader Nicole Bresler at Exclusive Books.</span></p>'
+             '<p>Image: Fouzia Van Der Fort</p></div>')
+    assert (p.caption, p.credit) == ("Pictured right, reader Nicole Bresler at Exclusive Books.", "Fouzia Van Der Fort")
+
+
+def test_caption_and_credit_from_image_attributes() -> None:
+    # Sportschau: title="caption | credit"; Berliner Zeitung: data-caption / data-source
+    p = _one('<picture><img src="https://s.de/a.jpg" alt="Jubel" title="Branthwaite jubelt nach seinem Treffer '
+             '| Getty Images/Naomi Baker"></picture>')
+    assert (p.caption, p.credit) == ("Branthwaite jubelt nach seinem Treffer", "Getty Images/Naomi Baker")
+    p = _one('<div><img src="https://b.de/a.jpg" data-caption="Imam Kamouss beim Gebet in Berlin-Wedding" '
+             'data-source="Rolf Zoellner/imago"></div>')
+    assert (p.caption, p.credit) == ("Imam Kamouss beim Gebet in Berlin-Wedding", "Rolf Zoellner/imago")
+
+
+# ---------------------------------------------------------------- not photos
+
+
+def test_wrapper_names_do_not_exclude_real_photos() -> None:
+    # CBC/NZZ/Die Welt wrap lazy images in "placeholder" divs; ORF's <img class="lazy-loading">
+    p = _one('<figure class="imageMedia"><div class="placeholder"><img class="lazy-loading" '
+             'src="https://i.cbc.ca/a.jpg"></div><figcaption>Sinwar speaks at a rally.</figcaption></figure>')
+    assert p.caption == "Sinwar speaks at a rally."
+    # iNews: width=16 height=9 is an aspect-ratio hint, not a 16-pixel image
+    assert _one('<figure><img src="https://i.uk/a.jpg" width="16" height="9"></figure>').src == "https://i.uk/a.jpg"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # tracking pixel sized by style
+        '<div><img src="https://d.cloudfront.net/70c8fc80" style="position:absolute;width:1px;height:1px"></div>',
+        # teaser: the image links to another article that is linked again with its headline
+        '<div class="card"><a href="/news/other-story.html"><img src="https://c.de/t.jpg"></a>'
+        '<a href="/news/other-story.html">Eine ganz andere Geschichte aus der Stadt</a></div>',
+        # teaser card: an unlinked image beside a headline link (Funke)
+        '<div class="not-prose"><div class="thumb"><picture><img src="https://c.de/t2.jpg"></picture></div>'
+        '<div><a href="/politik/article409691920/other.html">Ricarda Lang möchte Mutter werden</a></div></div>',
+        # author picture next to the byline
+        '<figure class="flex"><img src="https://c.de/author.jpg"><figcaption>Von Vivien Valentiner, Redakteurin'
+        '</figcaption></figure>',
+        # related box marked by the CMS
+        '<div type="RelatedNewsBox"><ul><li><img src="https://c.vn/rel.jpg"></li></ul></div>',
+        # newsletter sign-up artwork; author image in a URL path
+        '<div class="c-inlineSignup__image"><img src="https://c.ca/skyline/national.jpg"></div>',
+        '<figure><img src="https://img.es/resizer/v2/https%3A%2F%2Fs3.amazonaws.com%2Farc-authors%2Fprisa%2Fx.png">'
+        '</figure>',
+    ],
+)
+def test_not_article_photos(html: str) -> None:
+    soup = BeautifulSoup(f"<main><article><div class='article-body'>{html}</div></article></main>", "lxml")
+    assert photo_from_img(soup.find("img"), BASE, 0) is None
+
+
+def test_teaser_card_nested_in_the_article() -> None:
+    soup = BeautifulSoup(
+        '<article><div class="article-body"><div class="listing"><article class="card"><figure><picture>'
+        '<img src="https://e.es/t.jpg"></picture></figure><header><a href="/deportes/otra-noticia.html">'
+        'Otra noticia del día en Qatar</a></header></article></div></div></article>', "lxml")
+    assert photo_from_img(soup.find("img"), BASE, 0) is None
+
+
+# ---------------------------------------------------------------- photos outside the body walk
+
+
+def test_hero_figure_above_the_headline_is_the_first_photo() -> None:
+    # ORF / Dizindaba: the opener figure sits before the <h1>, inside the same article
+    hero = ('<figure class="opener"><picture><source srcset="https://a.at/hero_1280.jpg 1280w">'
+            '<img src="https://a.at/hero_640.jpg"></picture><figcaption>Bondi und Trump in Florida '
+            '<span class="credit">APA/AFP/Mandel Ngan</span></figcaption></figure>')
+    photos = _photos('<figure><img src="https://a.at/body.jpg" width="800"><figcaption>Im Text</figcaption></figure>',
+                     before_title=hero)
+    assert [p.src for p in photos] == ["https://a.at/hero_1280.jpg", "https://a.at/body.jpg"]
+    assert (photos[0].caption, photos[0].credit, photos[0].position) == ("Bondi und Trump in Florida",
+                                                                         "APA/AFP/Mandel Ngan", 0)
+
+
+def test_lead_image_declared_by_og_image_without_figure() -> None:
+    # The Intercept: a bare <img> between headline and body, the page's og:image; JSON-LD ImageObject caption
+    head = ('<meta property="og:image" content="https://ti.com/up/GettyImages-2033886647-vigil.jpg?w=1200">'
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+            '"ImageObject", "url": "https://ti.com/up/GettyImages-2033886647-vigil.jpg?fit=2500", "caption": '
+            '"Demonstrators gather during a vigil in Washington."}]}</script>')
+    photos = _photos("", between='<div><img src="https://ti.com/up/GettyImages-2033886647-vigil.jpg?fit=2500"></div>',
+                     head=head)
+    assert [p.src for p in photos] == ["https://ti.com/up/GettyImages-2033886647-vigil.jpg?fit=2500"]
+    assert photos[0].caption == "Demonstrators gather during a vigil in Washington."
+    assert "https://ti.com/up/GettyImages-2033886647-vigil.jpg?w=1200" in photos[0].alternatives
+
+
+def test_figure_with_a_lazy_div_instead_of_an_img() -> None:
+    # The Telegraph: <div class="lazy-image" data-src=…> (the <img> is in <noscript>, which is pruned)
+    photos = _photos('<figure class="article-body-image"><div class="lazy-image" data-src="/content/dam/a.jpeg?imwidth=480"'
+                     ' data-srcset="/content/dam/a.jpeg?imwidth=350 350w, /content/dam/a.jpeg?imwidth=680 680w"></div>'
+                     '<figcaption>Trying and testing clothes airers</figcaption></figure>')
+    assert [(p.src, p.caption) for p in photos] == [
+        ("https://news.example.com/content/dam/a.jpeg?imwidth=480", "Trying and testing clothes airers")]
+
+
+def test_image_in_a_block_the_body_walk_skips() -> None:
+    # Euronews: the body's image widgets are "widget" blocks, which the text walk leaves out
+    photos = _photos('<div class="widget widget--type-image"><figure class="widget__figure"><img '
+                     'src="https://s.euronews.com/a.jpg"><figcaption>Der Sicherheitsrat tagt</figcaption></figure></div>')
+    assert [p.caption for p in photos] == ["Der Sicherheitsrat tagt"]
