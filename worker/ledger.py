@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 
 from storage import ledger
 from storage.db import redact_url, transaction
+from worker.settings import is_redis_url
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publ
                  grace: float = 120.0, max_requeues: int = 5, dry_run: bool = False,
                  settle: float = SETTLE_SECONDS, client: Any = None) -> RequeueReport:
     """One reaper pass: find the lost tasks (Redis broker only) and send them again, same task id."""
-    if not broker_url.startswith(("redis://", "rediss://")):
+    if not is_redis_url(broker_url):
         msg = (f"the broker {redact_url(broker_url)} is not Redis: a lost task cannot be told apart from a "
                "queued one there, so nothing is re-sent")
         log.info("task ledger: %s", msg)

@@ -24,6 +24,11 @@ def _default_broker_url() -> str:
     return f"sqla+sqlite:///{Path.cwd() / DEFAULT_BROKER_FILE}"
 
 
+
+def is_redis_url(url: str) -> bool:
+    """True for a Redis URL (the broker then is Redis: RedBeat, shared limits, the ledger's reaper)."""
+    return url.startswith(("redis://", "rediss://"))
+
 class Settings(BaseSettings):
     """All settings of newsingest. Each field is read from ``NEWSINGEST_<FIELD>``."""
 
@@ -87,7 +92,7 @@ class Settings(BaseSettings):
 
     @property
     def broker_is_redis(self) -> bool:
-        return self.broker_url.startswith(("redis://", "rediss://"))
+        return is_redis_url(self.broker_url)
 
     @property
     def effective_redis_url(self) -> str | None:

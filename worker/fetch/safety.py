@@ -120,23 +120,20 @@ class AddressGuard:
         to shut."""
         guard = self
 
-        class GuardedHTTPConnection(u3conn.HTTPConnection):
+        class Guarded:  # mixed into urllib3's HTTP and HTTPS connection classes
             def _new_conn(self) -> socket.socket:
-                return _guarded_connect(self, guard)
+                return _guarded_connect(self, guard)  # type: ignore[arg-type]
 
             def getresponse(self, *args: Any, **kwargs: Any) -> Any:
                 if on_request is not None:
-                    on_request(self)
-                return super().getresponse(*args, **kwargs)
+                    on_request(self)  # type: ignore[arg-type]
+                return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
-        class GuardedHTTPSConnection(u3conn.HTTPSConnection):
-            def _new_conn(self) -> socket.socket:
-                return _guarded_connect(self, guard)
+        class GuardedHTTPConnection(Guarded, u3conn.HTTPConnection):
+            pass
 
-            def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-                if on_request is not None:
-                    on_request(self)
-                return super().getresponse(*args, **kwargs)
+        class GuardedHTTPSConnection(Guarded, u3conn.HTTPSConnection):
+            pass
 
         class GuardedHTTPPool(HTTPConnectionPool):
             ConnectionCls = GuardedHTTPConnection
