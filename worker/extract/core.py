@@ -134,7 +134,38 @@ def _kicker_variant(visible: str, structured: str) -> str | None:
     return None
 
 
-def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None) -> tuple[str | None, Tag | None]:
+def _word_key(text: str) -> str:
+    return "".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _structured_spelling(visible: str, st: Structured) -> str:
+    """The JSON-LD headline when it has the visible title's very words: its spacing and punctuation
+    are the publisher's, where the visible text is joined from nested elements ("drauf : Stadt")."""
+    if st.headline and st.headline != visible and _word_key(st.headline) == _word_key(visible):
+        return st.headline
+    return visible
+
+
+_SUFFIX_SEP_RE = re.compile(r"\s*(?:[|–—·•-]|ㅣ|\s-\s|::)\s*$")
+
+
+def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
+    """``title`` without a trailing "| Site" / "- Site" naming the site (og:site_name or the host's
+    name), as document and social titles carry it; the title unchanged when no such suffix is found."""
+    names = {n for n in (_word_key(site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if n}
+    if not names:
+        return title
+    for m in re.finditer(r"[|–—·•ㅣ-]|::", title):
+        head, tail = title[: m.start()], title[m.end():]
+        if len(head.strip()) < 10 or not tail.strip():
+            continue
+        if _word_key(tail) in names and not _SUFFIX_SEP_RE.search(head):
+            return head.strip()
+    return title
+
+
+def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
+                host: str = "") -> tuple[str | None, Tag | None]:
     ref = st.title or st.og_title
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
@@ -148,15 +179,16 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
         if kicked:
             return kicked, el
         if similarity(text, ref) >= 0.5 or (st.og_title and similarity(text, st.og_title) >= 0.5):
-            return text, el
+            return _structured_spelling(text, st), el
         if first is None:
             first = (text, el)
     if ref:
-        return ref, None
+        return (ref if st.headline else strip_site_suffix(ref, st.site_name, host)), None
     if first:
         return first
     t = soup.find("title")
-    return (node_text(t) or None, None) if t else (None, None)
+    text = node_text(t) if t else ""
+    return (strip_site_suffix(text, st.site_name, host) or None, None) if text else (None, None)
 
 
 def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el: Tag | None,
@@ -348,7 +380,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
 
     # stages 2+3: containers
     container = find_body_container(idx, prof.body if prof else ())
-    title, title_el = _find_title(idx, soup, st, prof)
+    title, title_el = _find_title(idx, soup, st, prof, host)
     lead, lead_el = _find_lead(idx, st, prof, title_el, container)
     region = _common_ancestor(title_el, container) if container is not None else (
         title_el.parent if title_el is not None else None)

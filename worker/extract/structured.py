@@ -19,7 +19,9 @@ from worker.extract.text import clean, normalize_text, split_authors, unescape_d
 @dataclass(slots=True)
 class Structured:
     title: str | None = None
+    headline: str | None = None  # the JSON-LD article headline alone
     og_title: str | None = None
+    site_name: str | None = None
     description: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
@@ -230,7 +232,8 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         types = _types(obj)
         if types & ARTICLE_TYPES:
             st.has_article_ld = True
-            st.title = st.title or _s(obj.get("headline")) or _s(obj.get("name"))
+            st.headline = st.headline or _s(obj.get("headline"))
+            st.title = st.title or st.headline or _s(obj.get("name"))
             st.description = st.description or _s(obj.get("description"))
             body = obj.get("articleBody")
             if isinstance(body, str) and not st.article_body:
@@ -262,6 +265,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
 
     # ---- OpenGraph / meta
     st.og_title = meta("og:title", "twitter:title")
+    st.site_name = meta("og:site_name", "application-name")
     st.title = st.title or st.og_title
     st.description = st.description or meta("og:description", "description", "twitter:description")
     st.og_type = meta("og:type")
@@ -309,4 +313,5 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         if loc:
             st.language = loc.split("_")[0].split("-")[0].lower()
     st.title = normalize_text(st.title) or None
+    st.headline = normalize_text(st.headline) or None
     return st

@@ -1,0 +1,78 @@
+"""Title choice: visible headline vs the page's structured titles, and site-name suffixes.
+
+Snippets are shaped like the real pages that motivated each rule (named in the test).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from worker.extract import extract_article
+from worker.extract.core import strip_site_suffix
+
+BODY = "".join(
+    f"<p>Paragraph {i}: the members argued for hours, and the vote, which had been postponed twice, "
+    f"was finally held late on Tuesday evening in the old town hall of the city.</p>"
+    for i in range(8)
+)
+
+
+def _page(h1: str | None, *, headline: str | None = None, og: str | None = None, doc_title: str = "",
+          site_name: str | None = None) -> str:
+    head = f"<title>{doc_title}</title>"
+    if og:
+        head += f'<meta property="og:title" content="{og}">'
+    if site_name:
+        head += f'<meta property="og:site_name" content="{site_name}">'
+    if headline:
+        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline}
+        head += f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+    h1_html = f"<h1>{h1}</h1>" if h1 is not None else ""
+    return f'<html lang="de"><head>{head}</head><body><article>{h1_html}{BODY}</article></body></html>'
+
+
+def test_visible_title_joined_from_spans_takes_the_headlines_spelling() -> None:
+    # stuttgarter-zeitung: <h1><span>Stuttgart hat's drauf</span> <span>: Stadt der Superlative</span>
+    html = _page("<span>Stuttgart hat's drauf</span> <span>: Stadt der Superlative</span>",
+                 headline="Stuttgart hat's drauf: Stadt der Superlative")
+    assert extract_article(html, "https://www.stuttgarter-zeitung.de/a.html").title == \
+        "Stuttgart hat's drauf: Stadt der Superlative"
+
+
+def test_visible_title_with_other_words_is_kept() -> None:
+    # the structured headline is an SEO variant: the visible one stays
+    html = _page("Kühltürme von AKW Gundremmingen gesprengt am Sonntag",
+                 headline="Kühltürme von AKW Gundremmingen gesprengt")
+    assert extract_article(html, "https://news.example.de/a.html").title == \
+        "Kühltürme von AKW Gundremmingen gesprengt am Sonntag"
+
+
+def test_meta_only_title_loses_the_site_suffix() -> None:
+    # hankookilbo: no <h1>, no JSON-LD; og:title "…-정치ㅣ한국일보" with og:site_name 한국일보
+    html = _page(None, og="Chiesa ruft zum Widerstand gegen die Asylpolitik auf | Tages-Anzeiger",
+                 doc_title="Chiesa ruft zum Widerstand gegen die Asylpolitik auf | Tages-Anzeiger",
+                 site_name="Tages-Anzeiger")
+    assert extract_article(html, "https://www.tagesanzeiger.ch/a.html").title == \
+        "Chiesa ruft zum Widerstand gegen die Asylpolitik auf"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "host", "expected"),
+    [
+        ("Strava taps AI to weed out cheats | TechCrunch", None, "techcrunch.com",
+         "Strava taps AI to weed out cheats"),
+        ("장동혁, 한동훈 제명했지만 부담 커졌다ㅣ한국일보", "한국일보", "www.hankookilbo.com",
+         "장동혁, 한동훈 제명했지만 부담 커졌다"),
+        ("Rückbau von Atomkraftwerk - Stuttgarter Zeitung", "Stuttgarter Zeitung", "x.de",
+         "Rückbau von Atomkraftwerk"),
+        # not a site name: left alone
+        ("Covid-19 vaccines: what the trial shows | Science", "The Daily", "daily.example",
+         "Covid-19 vaccines: what the trial shows | Science"),
+        ("Spider-Man returns", "Man", "man.example", "Spider-Man returns"),
+        ("BBC", "BBC", "bbc.co.uk", "BBC"),
+    ],
+)
+def test_strip_site_suffix(title: str, site: str | None, host: str, expected: str) -> None:
+    assert strip_site_suffix(title, site, host) == expected
