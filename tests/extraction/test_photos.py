@@ -292,3 +292,77 @@ def test_image_in_a_block_the_body_walk_skips() -> None:
     photos = _photos('<div class="widget widget--type-image"><figure class="widget__figure"><img '
                      'src="https://s.euronews.com/a.jpg"><figcaption>Der Sicherheitsrat tagt</figcaption></figure></div>')
     assert [p.caption for p in photos] == ["Der Sicherheitsrat tagt"]
+
+
+# ---------------------------------------------------------------- markup the pre-pass used to drop
+
+
+def test_photo_inside_a_lightbox_button_with_caption_beside_the_figure() -> None:
+    # DailyStar: <button aria-label="Open image viewer"><div><div><figure><img></figure></div>
+    # <figcaption>caption <cite>(Image: credit)</cite></figcaption></div></button>
+    body = ('<button type="button" class="SlideViewerButton" aria-label="Open image viewer"><div class="embed">'
+            '<div class="image-container"><figure><img src="https://i.example.com/a/lacerda.jpg" alt="x">'
+            '<div class="label">View 6 Images</div></figure></div>'
+            '<figcaption><p>Epstein groomed and raped Lacerda <cite>(Image: AFP via Getty Images)</cite></p>'
+            '</figcaption></div></button>')
+    photos = _photos(body)
+    assert [p.src for p in photos] == ["https://i.example.com/a/lacerda.jpg"]
+    assert photos[0].caption == "Epstein groomed and raped Lacerda"
+    assert photos[0].credit == "AFP via Getty Images"
+
+
+def test_a_button_without_an_image_is_still_dropped() -> None:
+    a = extract_article(_page('<button class="more">Weiterlesen und mehr erfahren über das Gesetz</button>'), BASE)
+    assert "Weiterlesen" not in a.body
+
+
+def test_hero_figure_in_the_articles_header_without_the_headline() -> None:
+    # stern / 20min: <article><header><figure><img></figure></header> ... the <h1> is elsewhere
+    html = ('<html lang="de"><head><meta property="og:type" content="article"></head><body><main><article>'
+            '<div class="title"><h1>Der Bundestag beschließt das neue Gesetz</h1></div>'
+            '<header class="article__header"><figure><img src="https://i.example.com/hero/bezahlsystem.jpg">'
+            '<figcaption>Logos diverser Bezahlmethoden. Foto: Imago</figcaption></figure></header>'
+            f'<div class="article-body">{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div>'
+            '</article></main></body></html>')
+    photos = extract_article(html, BASE).photos
+    assert [p.src for p in photos] == ["https://i.example.com/hero/bezahlsystem.jpg"]
+    assert photos[0].credit == "Imago"
+
+
+def test_every_image_of_a_gallery_box() -> None:
+    # RestOfWorld: <figure class="gallery"><ul><li><figure class="image">…</figure></li>…</ul></figure>
+    items = "".join(f'<li><figure class="image"><img src="https://i.example.com/g/photo-{i}.jpg" width="900">'
+                    f"<figcaption>Bild {i} der Galerie</figcaption></figure></li>" for i in range(3))
+    photos = _photos(f'<figure class="gallery"><ul class="gallery__images">{items}</ul></figure>')
+    assert sorted(p.src for p in photos) == [f"https://i.example.com/g/photo-{i}.jpg" for i in range(3)]
+
+
+def test_noscript_copy_replaces_a_placeholder_image() -> None:
+    # MDR: the script-loaded <img> is a transparent GIF; the real URL is only in <noscript>
+    body = ('<figure><div class="media"><img class="img" src="https://cdn.example.com/index-transparent_h-3_w-4.gif">'
+            '<noscript><img src="https://cdn.example.com/landstolz-110_w-576.jpg" alt="Zwei Menschen"></noscript>'
+            '</div><figcaption>Pro Stunde werden 45 Schweine geschlachtet. Bildrechte: MDR/David Straub'
+            '</figcaption></figure>')
+    photos = _photos(body)
+    assert [p.src for p in photos] == ["https://cdn.example.com/landstolz-110_w-576.jpg"]
+    assert photos[0].credit == "MDR/David Straub"
+
+
+def test_noscript_only_image_inside_picture_is_kept() -> None:
+    # The New Yorker: <picture><noscript><img src srcset></noscript></picture>
+    body = ('<figure><picture><noscript><img src="https://media.example.com/photos/1/w_1600/ice.jpg" '
+            'srcset="https://media.example.com/photos/1/w_120/ice.jpg 120w"></noscript></picture>'
+            "<figcaption>An aerial view of the ice. <span class=\"caption__credit\">Photograph by Doug Johnson</span>"
+            "</figcaption></figure>")
+    photos = _photos(body)
+    assert len(photos) == 1
+    assert {photos[0].src, *photos[0].alternatives} == {"https://media.example.com/photos/1/w_1600/ice.jpg",
+                                                       "https://media.example.com/photos/1/w_120/ice.jpg"}
+    assert photos[0].credit == "Doug Johnson"
+
+
+def test_noscript_duplicate_of_a_lazy_image_is_dropped() -> None:
+    body = ('<figure><img data-src="https://cdn.example.com/real.jpg" src="data:image/gif;base64,R0lGOD">'
+            '<noscript><img src="https://cdn.example.com/real.jpg"></noscript><figcaption>Ein Bild</figcaption>'
+            "</figure>")
+    assert [p.src for p in _photos(body)] == ["https://cdn.example.com/real.jpg"]

@@ -83,7 +83,7 @@ _MEDIA_TAGS = frozenset({"img", "picture", "source"})
 # ----------------------------------------------------------------------------- URLs
 
 
-def _usable(url: str | None) -> bool:
+def usable_url(url: str | None) -> bool:
     """A URL worth keeping: not empty, not a data:/javascript: URI, not a placeholder image."""
     if not url:
         return False
@@ -162,17 +162,17 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
     srcset: list[tuple[str, float]] = []
     for a in LAZY_ATTRS:
         v = img.get(a)
-        if isinstance(v, str) and _usable(v):
+        if isinstance(v, str) and usable_url(v):
             lazy.append(v)
     v = img.get("data-url")  # also used for link targets: only an image file counts
-    if isinstance(v, str) and _usable(v) and _IMAGE_PATH_RE.search(v.lower().split("?", 1)[0]):
+    if isinstance(v, str) and usable_url(v) and _IMAGE_PATH_RE.search(v.lower().split("?", 1)[0]):
         lazy.append(v)
     for name, v in img.attrs.items():
         if not isinstance(v, str):
             continue
         if name.endswith("srcset"):
             srcset.extend(parse_srcset(v))
-        elif name.endswith("src") and name != "src" and name not in LAZY_ATTRS and _usable(v):
+        elif name.endswith("src") and name != "src" and name not in LAZY_ATTRS and usable_url(v):
             other.append(v)
     root = _media_root(img) if img.name == "img" else img
     picture = root if root.name == "picture" else None
@@ -186,10 +186,10 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
     fig = _near_parent(root, ("figure", "table"), 5)
     if fig is not None and fig.has_attr("itemscope"):  # schema.org ImageObject markup
         for meta in fig.find_all("meta", attrs={"itemprop": ["url", "contentUrl"]}, limit=2):
-            if _usable(attr(meta, "content")):
+            if usable_url(attr(meta, "content")):
                 extras.append(attr(meta, "content"))
     for a in _EXTRA_ATTRS:
-        if _usable(attr(img, a)):
+        if usable_url(attr(img, a)):
             extras.append(attr(img, a))
     link = img.parent
     for _ in range(3):  # a zoom/lightbox link to the full-size file
@@ -197,7 +197,7 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
             break
         if link.name == "a":
             href = attr(link, "href").strip()
-            if _IMAGE_PATH_RE.search(href.lower().split("?", 1)[0]) and _usable(href):
+            if _IMAGE_PATH_RE.search(href.lower().split("?", 1)[0]) and usable_url(href):
                 extras.append(href)
             break
         link = link.parent
@@ -205,8 +205,8 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
     ordered: list[str] = []
     ordered.extend(lazy)
     ordered.extend(other)
-    ordered.extend(u for u, _ in sorted(srcset, key=lambda t: -t[1]) if _usable(u))
-    if _usable(plain):
+    ordered.extend(u for u, _ in sorted(srcset, key=lambda t: -t[1]) if usable_url(u))
+    if usable_url(plain):
         ordered.append(plain)
     ordered.extend(extras)
     seen: list[str] = []
@@ -461,10 +461,16 @@ def _caption_element(box: Tag, img: Tag, implicit: bool) -> Tag | None:
     cap = box.find("figcaption")
     if cap is not None:
         return cap
-    if box.name == "figure":  # <figure>…</figure><figcaption>…</figcaption>
-        sib = box.find_next_sibling()
-        if sib is not None and sib.name == "figcaption":
-            return sib
+    if box.name == "figure":  # <figure>…</figure><figcaption>…</figcaption>, also with wrappers around
+        node: Tag = box  # the figure that hold nothing else (<div><figure>…</figure></div><figcaption>)
+        for _ in range(3):
+            sib = node.find_next_sibling()
+            if sib is not None and sib.name == "figcaption":
+                return sib
+            parent = node.parent
+            if not isinstance(parent, Tag) or sib is not None or node.find_previous_sibling() is not None:
+                break
+            node = parent
     holders = {id(a) for a in img.parents}  # elements holding the image
     for el in box.find_all(True):
         if el is img or el.name in _MEDIA_TAGS or id(el) in holders:
@@ -557,7 +563,7 @@ def _text_without(el: Tag, skip: set[int]) -> str:
 
 
 _EXTRA_CREDIT_WORDS = (r"(?:(?:Image|Photo|Picture)\s+Credits?|Pictures?|Pic|Symbolfoto|Symbolbild|Archivfoto|"
-                       r"Archivbild|Bildquelle|Isithombe|Fotos?|Foto de|Fotografía|"
+                       r"Archivbild|Bildquelle|Bildrechte|Isithombe|Fotos?|Foto de|Fotografía|"
                        r"Photos? by|Photograph|Photographer|Image|Images|Imagen|Bild|Bilder|Quelle|Credits?|"
                        r"사진\s*출처|사진|출처|写真|撮影)")
 _EXTRA_PAREN_RE = re.compile(
@@ -582,7 +588,7 @@ _JA_SHOT_RE = re.compile(r"\s*[（(](?P<credit>[^（）()]{1,30}?)撮影[)）]\s
 _TRAILING_NAME_RE = re.compile(r"(?<=[.!?…])\s+(?P<credit>[^\W\d_][^.!?…:;()]{0,38}[^\s.!?…:;,()])\s*$")
 _FULLWIDTH_COPY_RE = re.compile(r"[（(]\s*[ＣｃCc]\s*[)）]")
 _CREDIT_LEAD_RE = re.compile(
-    r"^(?:©|\(c\)|copyright\s*:?|" + _EXTRA_CREDIT_WORDS + r"\s*[:：=]|photos? by|pictures? by|images? by|"
+    r"^(?:©|\(c\)|copyright\s*:?|" + _EXTRA_CREDIT_WORDS + r"\s*[:：=]|photos? by|photographs? by|pictures? by|images? by|"
     r"foto von|fotos? von|fotos?:|bild:|courtesy of|courtesy)\s*", re.I)
 
 
@@ -834,8 +840,8 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
         for _ in range(8):
             if node is None:
                 break
-            if id(node) in covered:
-                return False
+            if id(node) in covered and (node is el or len(node.find_all("img", limit=2)) < 2):
+                return False  # the walk's photo (a gallery box it turned into one photo keeps its other images)
             node = node.parent if isinstance(node.parent, Tag) else None
         art = el.find_parent("article")
         if art is not None and not (idx.contains(art, parts[0]) or (title_el is not None and idx.contains(art, title_el))):
@@ -930,7 +936,7 @@ def _declared_keys(images: list[str], base: str) -> tuple[set[str], set[str]]:
     paths: set[str] = set()
     names: set[str] = set()
     for u in images:
-        if _usable(u):
+        if usable_url(u):
             path, name = _image_key(absolute_url(u, base))
             paths.add(path)
             if len(name) >= 16 and "." in name:
@@ -959,7 +965,7 @@ def add_structured_alternatives(photos: list[Photo], images: list[str], base: st
     alternatives."""
     if not images or not photos:
         return
-    declared = [(absolute_url(u, base), _image_key(absolute_url(u, base))) for u in images if _usable(u)]
+    declared = [(absolute_url(u, base), _image_key(absolute_url(u, base))) for u in images if usable_url(u)]
     for photo in photos:
         keys = [_image_key(u) for u in (photo.src, *photo.alternatives)]
         paths = {k[0] for k in keys}

@@ -7,7 +7,8 @@ the extraction proper.
 
 Dropped (general rules, no site names):
   * comments, processing instructions; ``<script>`` except JSON-LD; ``<style>``, ``<noscript>``,
-    ``<svg>``, ``<iframe>``, ``<template>``, form controls, media players, ``<link>`` outside <head>;
+    ``<svg>``, ``<iframe>``, ``<template>``, form controls (a ``<button>`` wrapped around a photo, a
+    lightbox opener, becomes a plain ``<div>``), media players, ``<link>`` outside <head>;
   * ``<nav>`` (breadcrumbs kept), ``<footer>`` and ``<aside>`` outside ``<article>``/``<main>``,
     ``<header>`` and ``<form>`` without the page heading or paragraphs;
   * blocks whose class/id says comments, sidebar, menu, cookie banner, newsletter, share bar, ads,
@@ -29,6 +30,8 @@ from itertools import accumulate
 
 from lxml import etree
 from lxml import html as lh
+
+from worker.extract.photos import LAZY_ATTRS, usable_url
 
 _ALWAYS_DROP = frozenset(
     {"style", "noscript", "svg", "iframe", "template", "button", "input", "select", "textarea", "option",
@@ -103,7 +106,11 @@ def prune_html(text: str) -> str | None:
             drop.append(el)
             continue
         mark = False
-        if tag in _ALWAYS_DROP:
+        if tag == "noscript":
+            mark = not _noscript_image(el)
+        elif tag == "button" and (el.find(".//img") is not None or el.find(".//picture") is not None):
+            el.tag = "div"  # a lightbox opener wrapped around the photo: keep the photo, lose the button
+        elif tag in _ALWAYS_DROP:
             mark = True
         elif tag == "script":
             mark = "ld+json" not in (el.get("type") or "").lower()
@@ -114,7 +121,10 @@ def prune_html(text: str) -> str | None:
             mark = "breadcrumb" not in label and "crumb" not in label
         elif tag in ("footer", "aside"):
             mark = not _inside(el, ("article", "main")) and not _keep_region(el, total_p)
-        elif tag in ("header", "form"):
+        elif tag == "header":  # an <article>'s own header keeps its lead photo
+            mark = not _keep_region(el, total_p) and not (
+                el.find(".//figure") is not None and _inside(el, ("article",)))
+        elif tag == "form":
             mark = not _keep_region(el, total_p)
         elif tag in ("div", "section", "ul", "ol", "span", "table", "article", "p", "li", "dl"):
             style = el.get("style")
@@ -148,6 +158,41 @@ def prune_html(text: str) -> str | None:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
         return None
+
+
+def _real_image(img: etree._Element) -> bool:
+    """The <img> names a real image: a usable src, a lazy-loading attribute or a srcset."""
+    if usable_url(img.get("src")) or any(img.get(a) for a in LAZY_ATTRS):
+        return True
+    return any(k.endswith("srcset") and v.strip() for k, v in img.attrib.items())
+
+
+def _noscript_image(el: etree._Element) -> bool:
+    """A ``<noscript>`` fallback that is the only real copy of a photo (the script-loaded one is a
+    placeholder, or absent): its <img> is put in the placeholder's place, or the noscript unwrapped.
+    True when the noscript was used so (the caller keeps it), False when it is to be dropped."""
+    imgs = [i for i in el.iter("img") if _real_image(i)]
+    parent = el.getparent()
+    if len(imgs) != 1 or parent is None:
+        return False
+    fallback = imgs[0]
+    others = [i for i in parent.iter("img") if not _inside_el(i, el)]
+    if any(_real_image(i) for i in others):
+        return False  # the script-loaded copy has its URL: the noscript one is a duplicate
+    for placeholder in others[:1]:
+        placeholder.getparent().replace(placeholder, fallback)
+        return False
+    el.tag = "span"  # <picture><noscript><img></noscript></picture>: the image stays where it was
+    return True
+
+
+def _inside_el(el: etree._Element, ancestor: etree._Element) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _inside(el: etree._Element, names: tuple[str, ...]) -> bool:

@@ -40,7 +40,7 @@ def clean(value: str | None) -> str | None:
 # ----------------------------------------------------------------------------- credits
 
 _CREDIT_WORDS = (r"(?:Ảnh|Ảnh|Anh|Photo|Foto|Fotos|Bild|Nguồn|Nguồn|Source|Quelle|Đồ họa|Đồ hoạ|Video|Clip|Image|"
-                 r"Photos|Credit|Crédit|Fotografía|Imagen)")
+                 r"Photos|Credit|Crédit|Fotografía|Imagen|Bildrechte)")
 # "caption © Agency", "caption (c) Agency", "caption Copyright: Agency"
 _CREDIT_COPY_RE = re.compile(r"\s*(?:©|\(c\)|Copyright\s*:?)\s*(?P<credit>[^©]{1,80}?)\s*$", re.I)
 # "caption - Ảnh: X", "caption. Ảnh: X", "caption (Ảnh: X)", "caption Photo: X"
