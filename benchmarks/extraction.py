@@ -34,6 +34,8 @@ Ground truth and scoring, per origin
   alternatives equals one of the GT versions' URLs (HTML-unescaped; scheme ignored). Micro P/R over
   all photos. caption / credit accuracy: over matched photos, normalised equality (trailing
   punctuation ignored; credits compared as casefolded name sets, GT credit = fundus image ``authors``).
+  Also printed (info, not a check): recall over *distinct* GT images, since some fundus GT lists the
+  same image twice on a page (a carousel and its lightbox) and one photo can match only one entry.
 * pages/s: total pages / total wall time for each tool on the same decoded strings, one process,
   pages in manifest order. The lxml parse alone (``lxml.html.document_fromstring``) is the floor.
 """
@@ -344,6 +346,7 @@ class Acc:
     photo_tp: int = 0
     photo_pred: int = 0
     photo_gt: int = 0
+    photo_gt_distinct: int = 0  # GT images counted once per page when the GT lists one image twice
     caption: list[float] = field(default_factory=list)
     credit: list[float] = field(default_factory=list)
     is_article: list[float] = field(default_factory=list)
@@ -450,6 +453,11 @@ def score_page(p: Page, art: dict[str, Any], acc: Acc, dump: list[dict[str, Any]
         acc.photo_tp += len(pairs)
         acc.photo_pred += len(pred)
         acc.photo_gt += len(p.photos)
+        seen: set[str] = set()
+        for g in p.photos:
+            if not g["urls"] & seen:
+                acc.photo_gt_distinct += 1
+            seen |= g["urls"]
         row["photos"] = [len(pairs), len(pred), len(p.photos)]
         bad = []
         for g, ph in pairs:
@@ -652,6 +660,10 @@ def main() -> int:
     for name, ok, detail in checks:
         mark = "n/a " if ok is None else ("PASS" if ok else "FAIL")
         print(f"  [{mark}] {name}: {detail}")
+    if fu and fu.photo_gt_distinct:
+        print(f"  (info) fundus photo recall over distinct GT images: {fu.photo_tp / fu.photo_gt_distinct:.3f} "
+              f"({fu.photo_gt - fu.photo_gt_distinct} of {fu.photo_gt} GT entries repeat an image listed "
+              "earlier on the same page; one photo can match only one entry)")
     return 0
 
 

@@ -366,3 +366,29 @@ def test_noscript_duplicate_of_a_lazy_image_is_dropped() -> None:
             '<noscript><img src="https://cdn.example.com/real.jpg"></noscript><figcaption>Ein Bild</figcaption>'
             "</figure>")
     assert [p.src for p in _photos(body)] == ["https://cdn.example.com/real.jpg"]
+
+
+def test_declared_image_in_a_custom_element_figure_before_the_body() -> None:
+    # Börsen-Zeitung: <figure><storefront-image src=…></storefront-image><figcaption>…</figcaption></figure>
+    # far above the body, in markup no hero rule reaches; og:image names the same image
+    url = "https://c02.example.com/uploads/2024/10/489261650-scaled.jpg"
+    html = ('<html lang="de"><head><meta property="og:type" content="article">'
+            f'<meta property="og:image" content="{url}?w=1200"></head><body>'
+            f'<section class="teaser-image"><figure class="featured-image"><storefront-image src="{url}" '
+            'alt="Trump"></storefront-image><figcaption><span class="caption">Die Aussichten Donalds Trumps '
+            'sind gestiegen.</span></figcaption></figure></section><div><div><section>'
+            '<div class="entry-content"><h1>Steigende US-Zinsen setzen Dax zu</h1>'
+            f'{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div></section></div></div></body></html>')
+    photos = extract_article(html, BASE).photos
+    assert [p.src for p in photos] == [url]
+    assert photos[0].caption == "Die Aussichten Donalds Trumps sind gestiegen."
+
+
+def test_undeclared_figure_far_from_the_body_is_not_taken() -> None:
+    html = ('<html lang="de"><head><meta property="og:type" content="article">'
+            '<meta property="og:image" content="https://c02.example.com/share/other.jpg"></head><body>'
+            '<figure><storefront-image src="https://c02.example.com/promo/banner.jpg"></storefront-image>'
+            '<figcaption>Jetzt abonnieren</figcaption></figure><div><div><section>'
+            '<div class="entry-content"><h1>Steigende US-Zinsen setzen Dax zu</h1>'
+            f'{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div></section></div></div></body></html>')
+    assert extract_article(html, BASE).photos == []

@@ -794,12 +794,15 @@ def _in_span(idx: TagIndex, names: Iterable[str], lo: int, hi: int) -> list[int]
 
 
 def _lazy_element(fig: Tag) -> Tag | None:
-    """A lazy-image element (no <img> yet: ``<div data-src=...>``) inside a figure."""
+    """A lazy-image element (no <img> yet: ``<div data-src=...>``) or a custom image element
+    (``<storefront-image src=...>``) inside a figure."""
     for el in fig.find_all(True, limit=30):
         if el.name in ("figcaption", "source"):
             continue
         if any(isinstance(v, str) and (k.endswith("src") or k.endswith("srcset")) and k.startswith("data-")
                for k, v in el.attrs.items()):
+            return el
+        if "-" in el.name and usable_url(attr(el, "src")):
             return el
     return None
 
@@ -883,11 +886,28 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
         root = _article_root(root) or root
         r = idx.pos.get(id(root))
     if root is not None and r is not None and root.name not in ("body", "html", "[document]"):
-        for i in reversed(_in_span(idx, ("img",), r, anchor)):
+        for i in reversed(_in_span(idx, ("img", "figure"), r, anchor)):
             el = idx.tags[i]
+            if el.name == "figure":  # a figure whose image is a lazy or custom element (no <img>)
+                lazy = _lazy_element(el) if el.find("img") is None else None
+                if lazy is not None and accept(idx.pos[id(lazy)], lazy, True):
+                    break
+                continue
             if el.find_parent(["figure", "picture"]) is None and not _large(el) and not declared:
                 continue
             if accept(i, el, True):
+                break
+    if not out and not have and declared[0]:
+        # no photo at all: the page's declared image (og:image / JSON-LD), shown in a figure anywhere
+        # before the end of the body, is its lead photo
+        for i in _in_span(idx, ("figure",), 0, end):
+            fig = idx.tags[i]
+            el = fig.find("img") or _lazy_element(fig)
+            if el is None or idx.pos.get(id(el)) is None:
+                continue
+            src, alts = image_urls(el, base)
+            if src and any(_image_key(u)[0] in declared[0] for u in (src, *alts)) and accept(
+                    idx.pos[id(el)], el, True):
                 break
     out.sort(key=lambda x: x[0])
     return out
