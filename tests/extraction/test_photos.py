@@ -392,3 +392,27 @@ def test_undeclared_figure_far_from_the_body_is_not_taken() -> None:
             '<div class="entry-content"><h1>Steigende US-Zinsen setzen Dax zu</h1>'
             f'{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div></section></div></div></body></html>')
     assert extract_article(html, BASE).photos == []
+
+
+def test_style_and_slot_class_tokens_do_not_exclude_a_photo() -> None:
+    # stern: <ws-gallery class="typo-teaser-info-medium"> (a font); MallorcaMagazin:
+    # <div class="post-img ads-top-after"> (the ad slot comes after the lead image)
+    gallery = ('<div class="inline-gallery typo-teaser-info-medium"><figure><img '
+               'src="https://image.example.com/34606440/w960/paulson.jpg"><figcaption>John Paulson, Gastgeber'
+               "</figcaption></figure></div>")
+    assert [p.src for p in _photos(gallery)] == ["https://image.example.com/34606440/w960/paulson.jpg"]
+    lead = ('<div class="post-img full-width-xs ads-top-after"><figure><img '
+            'src="https://mm.example.com/attach/195679.jpg"></figure><p class="img-description">Mario Vargas '
+            "Llosa, Schriftsteller</p></div>")
+    assert [p.src for p in _photos("", between=lead)] == ["https://mm.example.com/attach/195679.jpg"]
+
+
+def test_a_bare_media_article_around_the_lead_image_is_not_a_teaser_card() -> None:
+    # AFP Faktencheck (Drupal): <article class="media"><img width=1620></article> above the headline's block
+    url = "https://faktencheck.example.com/files/medias/c6259af572280a0428adef2686490b9d-de.jpeg"
+    html = ('<html lang="de"><head><meta property="og:type" content="article">'
+            f'<meta property="og:image" content="{url}"></head><body><div class="top">'
+            f'<article class="media media--type-image"><img src="{url}" width="1620" height="1080"></article>'
+            '</div><div class="wrapper"><h1>Angst vor dem Hantavirus lässt Erzählungen aufleben</h1>'
+            f'<div class="wrapper-body">{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div></div></body></html>')
+    assert [p.src for p in extract_article(html, BASE).photos] == [url]

@@ -229,10 +229,16 @@ def _int(v: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# tokens that name a style or a neighbour's slot, not this block's role: "typo-teaser-info-medium" (the
+# teaser font), "ads-top-after" (the ad slot placed after this block)
+_STYLE_TOKEN_RE = re.compile(r"^(?:typo|font|text)-|[-_](?:after|before)$", re.I)
+
+
 def _words(tokens: str) -> set[str]:
     """Words of class/id tokens: split on spaces, "-", "_" and camelCase ("PagePromo-media" -> page, promo,
-    media)."""
-    return {w for w in _WORD_SPLIT_RE.split(_CAMEL_RE.sub(r"\1 \2", tokens).lower()) if w}
+    media). Tokens naming a style or a neighbour's slot (:data:`_STYLE_TOKEN_RE`) are skipped."""
+    kept = " ".join(t for t in tokens.split() if not _STYLE_TOKEN_RE.search(t))
+    return {w for w in _WORD_SPLIT_RE.split(_CAMEL_RE.sub(r"\1 \2", kept).lower()) if w}
 
 
 def _tiny(img: Tag) -> bool:
@@ -847,8 +853,9 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
                 return False  # the walk's photo (a gallery box it turned into one photo keeps its other images)
             node = node.parent if isinstance(node.parent, Tag) else None
         art = el.find_parent("article")
-        if art is not None and not (idx.contains(art, parts[0]) or (title_el is not None and idx.contains(art, title_el))):
-            return False  # another article's card (teaser) inside or beside the body
+        if art is not None and not (idx.contains(art, parts[0]) or (title_el is not None and idx.contains(art, title_el))) and (
+                art.find(["a", "h2", "h3", "h4"]) is not None or _short_text(art, 0) != ""):
+            return False  # another article's card (teaser) inside or beside the body; not a bare media <article>
         src, alts = image_urls(el, base)
         if not src or src in have or have.intersection(alts):
             return False
@@ -897,16 +904,21 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
                 continue
             if accept(i, el, True):
                 break
-    if not out and not have and declared[0]:
-        # no photo at all: the page's declared image (og:image / JSON-LD), shown in a figure anywhere
-        # before the end of the body, is its lead photo
-        for i in _in_span(idx, ("figure",), 0, end):
+    have_keys = [_image_key(u) for u in have]
+    if declared[0] and not any(path in declared[0] or name in declared[1] for path, name in have_keys):
+        # the page's declared image (og:image / JSON-LD) is not among its photos yet: shown in a figure
+        # (or as a large image) anywhere before the end of the body, it is the lead photo
+        for i in _in_span(idx, ("figure", "img"), 0, end):
             fig = idx.tags[i]
-            el = fig.find("img") or _lazy_element(fig)
+            if fig.name == "img":
+                el: Tag | None = fig if _large(fig) and fig.find_parent("figure") is None else None
+            else:
+                el = fig.find("img") or _lazy_element(fig)
             if el is None or idx.pos.get(id(el)) is None:
                 continue
             src, alts = image_urls(el, base)
-            if src and any(_image_key(u)[0] in declared[0] for u in (src, *alts)) and accept(
+            keys = [_image_key(u) for u in (src, *alts)] if src else []
+            if any(path in declared[0] or name in declared[1] for path, name in keys) and accept(
                     idx.pos[id(el)], el, True):
                 break
     out.sort(key=lambda x: x[0])
