@@ -416,3 +416,16 @@ def test_a_bare_media_article_around_the_lead_image_is_not_a_teaser_card() -> No
             '</div><div class="wrapper"><h1>Angst vor dem Hantavirus lässt Erzählungen aufleben</h1>'
             f'<div class="wrapper-body">{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}</div></div></body></html>')
     assert [p.src for p in extract_article(html, BASE).photos] == [url]
+
+
+def test_hero_picture_in_the_articles_header() -> None:
+    # FAZ: <article><header>…<picture><source srcset><img></picture>… the <h1> sits in another block
+    html = ('<html lang="de"><head><meta property="og:type" content="article"></head><body><main><article>'
+            '<div class="title"><h1>Der Bundestag beschließt das neue Gesetz</h1></div><header><div>'
+            '<picture><source srcset="https://media.example.com/w1000/16x9/paketflut.jpg.webp 1000w">'
+            '<img src="https://media.example.com/w1240/16x9/paketflut.jpg" width="3000" height="2000" '
+            'alt="Paketflut aus China"></picture></div><p class="intro">Produkte chinesischer Händler stehen oft '
+            f'in der Kritik.</p></header><div class="article-body">{"".join(f"<p>{PARA}{i}</p>" for i in range(6))}'
+            "</div></article></main></body></html>")
+    photos = extract_article(html, BASE).photos
+    assert [p.src for p in photos] == ["https://media.example.com/w1000/16x9/paketflut.jpg.webp"]

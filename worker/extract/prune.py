@@ -126,7 +126,8 @@ def prune_html(text: str) -> str | None:
             mark = not _inside(el, ("article", "main")) and not _keep_region(el, total_p)
         elif tag == "header":  # an <article>'s own header keeps its lead photo
             mark = not _keep_region(el, total_p) and not (
-                el.find(".//figure") is not None and _inside(el, ("article",)))
+                (el.find(".//figure") is not None or el.find(".//picture") is not None)
+                and _inside(el, ("article",)))
         elif tag == "form":
             mark = not _keep_region(el, total_p)
         elif tag in ("div", "section", "ul", "ol", "span", "table", "article", "p", "li", "dl"):
