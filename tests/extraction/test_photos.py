@@ -429,3 +429,19 @@ def test_hero_picture_in_the_articles_header() -> None:
             "</div></article></main></body></html>")
     photos = extract_article(html, BASE).photos
     assert [p.src for p in photos] == ["https://media.example.com/w1000/16x9/paketflut.jpg.webp"]
+
+
+def test_an_image_the_structured_data_lists_is_not_taken_for_a_teaser() -> None:
+    # WinFuture: <span class="hmedia"><img class="photo"><a class="fn" href="https://pxl.to/…">Die Aktion ist
+    # nur für kurze Zeit gültig</a></span> inside the text; JSON-LD "image" lists the same file
+    name = "Advertorials-1714112214-0-0.jpg"
+    ld = ('{"@context":"http://schema.org","@type":"NewsArticle","headline":"Toller Crash-Tarif",'
+          f'"image":[{{"@type":"ImageObject","url":"https://scr.example.com/23054/{name}"}}]}}')
+    body = (f'<span class="hmedia"><img class="photo" src="https://scr.example.com/cdn-cgi/image/fit=cover/23054/{name}" '
+            'width="660" height="330"><a class="fn" href="https://pxl.example/crash10gb">Die Crash-Aktion von '
+            "Klarmobil ist nur für kurze Zeit gültig</a></span>")
+    photos = _photos(body, head=f'<script type="application/ld+json">{ld}</script>')
+    assert [p.src for p in photos] == [f"https://scr.example.com/cdn-cgi/image/fit=cover/23054/{name}"]
+    # the same markup with an image the page does not list stays a teaser
+    other = body.replace(name, "Other-promo-image-0-0.jpg")
+    assert _photos(other, head=f'<script type="application/ld+json">{ld}</script>') == []

@@ -862,6 +862,9 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
         if el.name == "img":
             in_media = _media_root(el).name == "picture" or _near_parent(el, ("figure",), 8) is not None
             photo = photo_from_img(el, base, 0, None, lead, (src, alts))
+            if photo is None and not lead and _is_declared(Photo(src=src, alternatives=alts), declared):
+                # the page's structured data lists this image as its own: not a teaser of another page
+                photo = photo_from_img(el, base, 0, None, True, (src, alts))
             if photo is None:
                 return False
             if not (in_media or photo.caption or photo.credit or _large(el)
