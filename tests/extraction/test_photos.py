@@ -432,16 +432,27 @@ def test_hero_picture_in_the_articles_header() -> None:
 
 
 def test_an_image_the_structured_data_lists_is_not_taken_for_a_teaser() -> None:
-    # WinFuture: <span class="hmedia"><img class="photo"><a class="fn" href="https://pxl.to/…">Die Aktion ist
-    # nur für kurze Zeit gültig</a></span> inside the text; JSON-LD "image" lists the same file
+    # WinFuture: text runs with <br>, and inline <span class="hmedia"><img class="photo"><a class="fn"
+    # href="https://pxl.to/…">Die Aktion ist nur für kurze Zeit gültig</a></span>; JSON-LD "image" lists the file
     name = "Advertorials-1714112214-0-0.jpg"
     ld = ('{"@context":"http://schema.org","@type":"NewsArticle","headline":"Toller Crash-Tarif",'
-          f'"image":[{{"@type":"ImageObject","url":"https://scr.example.com/23054/{name}"}}]}}')
-    body = (f'<span class="hmedia"><img class="photo" src="https://scr.example.com/cdn-cgi/image/fit=cover/23054/{name}" '
-            'width="660" height="330"><a class="fn" href="https://pxl.example/crash10gb">Die Crash-Aktion von '
-            "Klarmobil ist nur für kurze Zeit gültig</a></span>")
-    photos = _photos(body, head=f'<script type="application/ld+json">{ld}</script>')
-    assert [p.src for p in photos] == [f"https://scr.example.com/cdn-cgi/image/fit=cover/23054/{name}"]
+          '"image":[{"@type":"ImageObject","url":"https://i.example.com/teaser/1920/60174.jpg"},'
+          f'{{"@type":"ImageObject","url":"https://scr.example.com/23054/{name}"}}]}}')
+    lead = '<figure><img src="https://i.example.com/teaser/1920/60174.jpg"><figcaption>Klarmobil</figcaption></figure>'
+
+    def page(file: str) -> str:
+        run = f"{PARA}{PARA}<br><br>"
+        return ('<html lang="de"><head><meta property="og:type" content="article">'
+                f'<script type="application/ld+json">{ld}</script></head><body><div id="main">'
+                f'<h1>Toller Crash-Tarif: 10 GB im Vodafone-Netz</h1>{lead}<div id="news_content" class="txt2">'
+                f'{run}{run}Mit an Bord sind VoLTE und EU-Roaming. <span class="hmedia"><img class="photo" '
+                f'src="https://scr.example.com/cdn-cgi/image/fit=cover/23054/{file}" width="660" height="330">'
+                '<a class="fn" href="https://pxl.example/crash10gb">Die Crash-Aktion von Klarmobil ist nur für '
+                f"kurze Zeit gültig</a></span> Ebenso kann man eine eSIM wählen. {run}{run}</div></div></body></html>")
+
+    photos = extract_article(page(name), BASE).photos
+    assert [p.src for p in photos] == ["https://i.example.com/teaser/1920/60174.jpg",
+                                       f"https://scr.example.com/cdn-cgi/image/fit=cover/23054/{name}"]
     # the same markup with an image the page does not list stays a teaser
-    other = body.replace(name, "Other-promo-image-0-0.jpg")
-    assert _photos(other, head=f'<script type="application/ld+json">{ld}</script>') == []
+    other = extract_article(page("Other-promo-image-0-0.jpg"), BASE).photos
+    assert [p.src for p in other] == ["https://i.example.com/teaser/1920/60174.jpg"]
