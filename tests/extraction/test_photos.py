@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 
 from worker.extract import extract_article
 from worker.extract.article import Photo
+from worker.extract.photo_region import add_structured_alternatives
 from worker.extract.photos import (
-    add_structured_alternatives,
     image_urls,
     parse_srcset,
     photo_from_img,

@@ -15,12 +15,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
 
 import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from worker.extract.article import Photo, RelatedLink
+from worker.extract.blocks import Block, BodyResult, set_blocks
 from worker.extract.dom import (
     BLOCK_TAGS,
     TagIndex,
@@ -53,29 +53,6 @@ _CONTAINERS = {"div", "section", "ul", "ol", "table", "aside", "article", "tbody
                "span"}
 
 
-@dataclass(slots=True)
-class Block:
-    kind: str  # "p", "h", "li", "quote", "photo"
-    text: str = ""
-    el: Tag | None = None
-    photo: Photo | None = None
-
-
-@dataclass(slots=True)
-class BodyResult:
-    blocks: list[Block] = field(default_factory=list)
-    photos: list[Photo] = field(default_factory=list)
-    related: list[RelatedLink] = field(default_factory=list)
-    byline: str | None = None
-    attribution_line: str | None = None
-
-    @property
-    def text_blocks(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind != "photo"]
-
-    @property
-    def body(self) -> str:
-        return "\n".join(b.text for b in self.text_blocks)
 
 
 # ----------------------------------------------------------------------------- container choice
@@ -533,7 +510,7 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
             del cleaned[idx]
         idx -= 1
     cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)]
-    _set_blocks(result, cleaned)  # renumber photo positions after removals
+    set_blocks(result, cleaned)  # renumber photo positions after removals
     return result
 
 
@@ -778,19 +755,9 @@ def add_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag], res
             k += 1
         ordered.append(b)
     ordered.extend(b for _, b in new[k:])
-    _set_blocks(result, ordered)
+    set_blocks(result, ordered)
 
 
-def _set_blocks(result: BodyResult, blocks: list[Block]) -> None:
-    """Give ``result`` these blocks; each photo's position is the number of text blocks before it."""
-    n = 0
-    for b in blocks:
-        if b.kind == "photo" and b.photo is not None:
-            b.photo.position = n
-        else:
-            n += 1
-    result.blocks = blocks
-    result.photos = [b.photo for b in blocks if b.photo is not None]
 
 
 # ----------------------------------------------------------------------------- lead vs body
@@ -828,7 +795,7 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool) -> str |
             leading = False
         out.append(b)
     if len(out) != len(blocks):
-        _set_blocks(result, out)
+        set_blocks(result, out)
     if visible:
         return lead
     ls = _shingle_set(lead)
@@ -839,7 +806,7 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool) -> str |
     if (first.kind == "p" and len(texts) > 1 and len(first.text) <= 2 * len(lead) + 150
             and len(ls & _shingle_set(first.text)) >= 0.5 * len(ls)):
         # the description repeats the first paragraph: that paragraph is the lead
-        _set_blocks(result, [b for b in result.blocks if b is not first])
+        set_blocks(result, [b for b in result.blocks if b is not first])
         return first.text
     head = " ".join(b.text for b in texts[:5])
     if len(ls & _shingle_set(head)) >= 0.5 * len(ls):

@@ -19,11 +19,10 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from worker.extract.article import Article
+from worker.extract.blocks import Block, BodyResult
 from worker.extract.charset import decode_html
 from worker.extract.content import (
     MIN_ARTICLE_CHARS,
-    Block,
-    BodyResult,
     add_region_photos,
     body_html,
     decide_is_article,
@@ -37,7 +36,7 @@ from worker.extract.content import (
 )
 from worker.extract.dates import VN_TZ, find_visible_date, parse_iso, parse_visible
 from worker.extract.dom import TagIndex, node_text
-from worker.extract.photos import add_article_photos
+from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
 from worker.extract.selectors import (
@@ -401,8 +400,6 @@ def _extract(raw: str | bytes, url: str) -> Article:
             parts = expand_container(container)
     result = walk_body(parts, base, lead, title, extra_drop) if container is not None else None
     if result is None:
-        from worker.extract.content import BodyResult
-
         result = BodyResult()
     else:
         add_region_photos(idx, title_el, parts, result, base)

@@ -14,23 +14,20 @@
 * Not photos: avatars, icons, logos, tracking pixels, tiny images; images in related/teaser/ads/share/
   author blocks; teaser thumbnails (an image that links to another page, unless the link opens the
   image itself or the image has a caption).
-* :func:`collect_region_photos`: the article's images the body walk did not reach (a hero image above
-  or below the headline, images in blocks the walk skips), between the headline and the end of the body.
+
+Photos the body walk does not reach are found by :mod:`worker.extract.photo_region`.
 """
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from bs4 import Comment, NavigableString, Tag
 
 from worker.extract.article import Photo
-from worker.extract.dom import BLOCK_TAGS, TagIndex, attr, classes_and_id, node_text
+from worker.extract.dom import BLOCK_TAGS, attr, classes_and_id, node_text
 from worker.extract.selectors import (
     BOILERPLATE_TYPES,
     BYLINE_CAPTION_RE,
@@ -54,10 +51,6 @@ from worker.extract.selectors import (
     VIEWER_PATH_RE,
 )
 from worker.extract.text import clean_credit, normalize_text, split_credit
-
-if TYPE_CHECKING:
-    from worker.extract.content import BodyResult
-    from worker.extract.structured import Structured
 
 # lazy-loading attributes holding the real URL, best first
 LAZY_ATTRS: tuple[str, ...] = (
@@ -174,7 +167,7 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
             srcset.extend(parse_srcset(v))
         elif name.endswith("src") and name != "src" and name not in LAZY_ATTRS and usable_url(v):
             other.append(v)
-    root = _media_root(img) if img.name == "img" else img
+    root = media_root(img) if img.name == "img" else img
     picture = root if root.name == "picture" else None
     if picture is not None:
         for source in picture.find_all("source"):
@@ -183,7 +176,7 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
                     srcset.extend(parse_srcset(v))
     plain = attr(img, "src")
     extras: list[str] = []
-    fig = _near_parent(root, ("figure", "table"), 5)
+    fig = near_parent(root, ("figure", "table"), 5)
     if fig is not None and fig.has_attr("itemscope"):  # schema.org ImageObject markup
         for meta in fig.find_all("meta", attrs={"itemprop": ["url", "contentUrl"]}, limit=2):
             if usable_url(attr(meta, "content")):
@@ -222,7 +215,7 @@ def image_urls(img: Tag, base: str) -> tuple[str | None, list[str]]:
 # ----------------------------------------------------------------------------- exclusion
 
 
-def _int(v: str | None) -> int | None:
+def int_attr(v: str | None) -> int | None:
     if not v or "%" in v:
         return None
     m = re.match(r"\s*(\d+)", v)
@@ -243,8 +236,8 @@ def _words(tokens: str) -> set[str]:
 
 def _tiny(img: Tag) -> bool:
     """Width/height attributes below MIN_PHOTO_SIDE (ratio hints such as width=16 height=9 do not count)."""
-    w = _int(attr(img, "width")) or _int(attr(img, "w"))
-    h = _int(attr(img, "height")) or _int(attr(img, "h"))
+    w = int_attr(attr(img, "width")) or int_attr(attr(img, "w"))
+    h = int_attr(attr(img, "height")) or int_attr(attr(img, "h"))
     for name, value in _STYLE_SIDE_RE.findall(attr(img, "style")):
         if name.lower() == "width":
             w = int(float(value))
@@ -304,11 +297,11 @@ def _teaser_link(a: Tag, has_caption: bool) -> bool:
 def _teaser_card(img: Tag) -> bool:
     """An uncaptioned image beside a headline link to another page, in a small block made mostly of that
     link: a teaser card (the image itself need not be linked)."""
-    node = _media_root(img).parent
+    node = media_root(img).parent
     for _ in range(3):
         if not isinstance(node, Tag) or node.name in ("article", "main", "body", "figure"):
             return False
-        text = _short_text(node, 300)
+        text = short_text(node, 300)
         if text is None:
             return False
         for a in node.find_all("a", href=True, limit=6):
@@ -325,15 +318,15 @@ def _teaser_card(img: Tag) -> bool:
 def _article_card(img: Tag) -> bool:
     """The image belongs to a small <article> that is a teaser card: little text and a headline link to
     another page, and either nested in another <article> or with that link in a heading (and no <h1>)."""
-    card = _near_parent(img, ("article",), 12)
-    if card is None or _short_text(card, 600) is None:
+    card = near_parent(img, ("article",), 12)
+    if card is None or short_text(card, 600) is None:
         return False
-    nested = _near_parent(card, ("article",), 30) is not None
+    nested = near_parent(card, ("article",), 30) is not None
     if not nested and card.find("h1") is not None:
         return False
     for a in card.find_all("a", href=True, limit=8):
         if a.find("img") is None and _link_text_len(a) >= 15 and (
-                nested or _near_parent(a, ("h2", "h3", "h4"), 3) is not None):
+                nested or near_parent(a, ("h2", "h3", "h4"), 3) is not None):
             return True
     return False
 
@@ -343,7 +336,7 @@ def _excluded_by_ancestors(img: Tag, in_figure: bool, lead: bool) -> tuple[bool,
     box types) or in a media player's artwork outside a <figure>; ``link`` is the nearest <a href> above
     it. ``lead``: the image is the lead media above the body, where "teaser" names the article's own lead
     image and a video poster is the cover."""
-    node = _media_root(img).parent
+    node = media_root(img).parent
     link: Tag | None = None
     for _ in range(7):
         if not isinstance(node, Tag) or node.name in ("article", "main", "body", "html", "[document]"):
@@ -392,7 +385,7 @@ def is_photo_box(el: Tag) -> bool:
     return False
 
 
-def _short_text(el: Tag, limit: int) -> str | None:
+def short_text(el: Tag, limit: int) -> str | None:
     """The text of ``el`` when it has at most ``limit`` characters, else None (stops reading early)."""
     n = 0
     parts: list[str] = []
@@ -406,7 +399,7 @@ def _short_text(el: Tag, limit: int) -> str | None:
     return normalize_text(" ".join(parts))
 
 
-def _near_parent(el: Tag, names: tuple[str, ...], levels: int) -> Tag | None:
+def near_parent(el: Tag, names: tuple[str, ...], levels: int) -> Tag | None:
     node = el.parent
     for _ in range(levels):
         if not isinstance(node, Tag):
@@ -417,7 +410,7 @@ def _near_parent(el: Tag, names: tuple[str, ...], levels: int) -> Tag | None:
     return None
 
 
-def _media_root(img: Tag) -> Tag:
+def media_root(img: Tag) -> Tag:
     """The <picture> around ``img`` (lxml nests an <img> inside the unclosed <source> elements), else img."""
     node = img
     while isinstance(node.parent, Tag) and node.parent.name in ("source", "picture"):
@@ -428,14 +421,14 @@ def _media_root(img: Tag) -> Tag:
 def find_box(img: Tag) -> tuple[Tag | None, bool]:
     """(box, implicit): the nearest <figure> or CMS photo box around ``img``; else a small wrapper that
     holds only this image and a short text (its caption), marked ``implicit``."""
-    start = _media_root(img)
+    start = media_root(img)
     node = start.parent
     for _ in range(6):
         if not isinstance(node, Tag) or node.name in ("article", "main", "body", "html", "p", "li"):
             break
         if node.name == "figure" or (node.name in ("table", "div") and is_photo_box(node)) or (
                 attr(node, "type").lower() in PHOTO_BOX_TYPES):
-            if node.name == "figure" or _short_text(node, 0) is None:  # (a CMS box with no text wraps the image only)
+            if node.name == "figure" or short_text(node, 0) is None:  # (a CMS box with no text wraps the image only)
                 return node, False
         node = node.parent
     # implicit box: climb the wrappers that hold nothing but the image, then look at the first one with text
@@ -444,7 +437,7 @@ def find_box(img: Tag) -> tuple[Tag | None, bool]:
         parent = node.parent
         if not isinstance(parent, Tag) or parent.name in ("article", "main", "body", "html", "li", "td"):
             return None, False
-        text = _short_text(parent, 300)
+        text = short_text(parent, 300)
         if text is None:
             return None, False
         if text:
@@ -531,7 +524,7 @@ def _credit_elements(box: Tag, img: Tag, cap_el: Tag | None) -> list[Tag]:
                 skip |= _ids_below(el)
             continue
         if el.name in ("span", "small", "p", "div", "em", "i", "cite", "figcaption", "strong", "b"):
-            text = _short_text(el, 160)
+            text = short_text(el, 160)
             if text and CREDIT_LABEL_RE.match(text) and not el.find(["p", "div"]) and clean_photo_credit(text):
                 found.append(el)
                 skip |= _ids_below(el)
@@ -711,12 +704,12 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
     src, alts = urls if urls is not None else image_urls(img, base)
     if not src or is_excluded_image(img, src):
         return None
-    in_figure = (box is not None and box.name == "figure") or _near_parent(_media_root(img), ("figure",), 6) is not None
+    in_figure = (box is not None and box.name == "figure") or near_parent(media_root(img), ("figure",), 6) is not None
     excluded, link = _excluded_by_ancestors(img, in_figure, lead)  # cheap checks before caption work
     if excluded:
         return None
     implicit = False
-    if box is None or (box.name != "figure" and _short_text(box, 0) == ""):
+    if box is None or (box.name != "figure" and short_text(box, 0) == ""):
         box, implicit = find_box(img)
     cap_el = _caption_element(box, img, implicit) if box is not None else None
     credit_els = _credit_elements(box, img, cap_el) if box is not None else []
@@ -769,301 +762,7 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
     if credit is None and img.name == "img":  # "… (Photo by X)" at the end of the alt text
         credit = split_caption_credit(attr(img, "alt"))[1]
     alt = normalize_text(attr(img, "alt")) or None
-    w = _int(attr(img, "width")) or _int(attr(img, "data-width")) or _int(attr(img, "w"))
-    h = _int(attr(img, "height")) or _int(attr(img, "data-height")) or _int(attr(img, "h"))
+    w = int_attr(attr(img, "width")) or int_attr(attr(img, "data-width")) or int_attr(attr(img, "w"))
+    h = int_attr(attr(img, "height")) or int_attr(attr(img, "data-height")) or int_attr(attr(img, "h"))
     return Photo(src=src, alternatives=alts, alt=alt, caption=caption, credit=credit, width=w, height=h,
                  position=position)
-
-
-# ----------------------------------------------------------------------------- photos outside the walk
-
-
-def _large(img: Tag) -> bool:
-    """Width/height attributes or srcset widths say this is a large image (>= 300 px)."""
-    w = _int(attr(img, "width")) or _int(attr(img, "data-width"))
-    if w is not None and w >= 300:
-        return True
-    for name, v in img.attrs.items():
-        if isinstance(v, str) and name.endswith("srcset") and any(s >= 300 for _, s in parse_srcset(v)):
-            return True
-    return False
-
-
-def _in_span(idx: TagIndex, names: Iterable[str], lo: int, hi: int) -> list[int]:
-    out: list[int] = []
-    for name in names:
-        lst = idx.by_name.get(name, [])
-        a = bisect.bisect_left(lst, lo)
-        b = bisect.bisect_right(lst, hi)
-        out.extend(lst[a:b])
-    return sorted(out)
-
-
-def _lazy_element(fig: Tag) -> Tag | None:
-    """A lazy-image element (no <img> yet: ``<div data-src=...>``) or a custom image element
-    (``<storefront-image src=...>``) inside a figure."""
-    for el in fig.find_all(True, limit=30):
-        if el.name in ("figcaption", "source"):
-            continue
-        if any(isinstance(v, str) and (k.endswith("src") or k.endswith("srcset")) and k.startswith("data-")
-               for k, v in el.attrs.items()):
-            return el
-        if "-" in el.name and usable_url(attr(el, "src")):
-            return el
-    return None
-
-
-def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag], covered: set[int],
-                          have: set[str], base: str, images: list[str] | None = None) -> list[tuple[int, Photo]]:
-    """Article photos the body walk did not produce, as (document index, photo) in document order.
-
-    Scope: from the headline (or the body, when the headline comes later) to the end of the last body
-    part, plus one hero image just above the headline inside the element holding both headline and body.
-    Inside that span an image counts when it is media markup (in a <figure> or <picture>, or in a photo
-    box with a caption, or large by its attributes, or above the body and declared as the page's image
-    by og:image / JSON-LD) and passes the photo rules (:func:`photo_from_img`).
-    ``covered``: ids of elements the walk already turned into photos; ``have``: their URLs.
-    """
-    if not parts:
-        return []
-    p0 = idx.pos.get(id(parts[0]))
-    plast = idx.pos.get(id(parts[-1]))
-    if p0 is None or plast is None:
-        return []
-    end = idx.end[plast]
-    start = p0
-    t = idx.pos.get(id(title_el)) if title_el is not None else None
-    if t is not None and t < p0:
-        start = t
-    # the article may go on after the body blocks found (live blogs, bodies cut by widgets): up to the last
-    # paragraph of text inside the element holding headline and body
-    root = _common_ancestor(title_el, parts[0]) if t is not None and t <= p0 else _article_root(parts[0])
-    r = idx.pos.get(id(root)) if root is not None else None
-    if root is not None and r is not None and root.name not in ("body", "html", "[document]"):
-        end = max(end, _last_paragraph_end(idx, parts[0], end, idx.end[r]))
-    out: list[tuple[int, Photo]] = []
-    declared = _declared_keys(images or [], base)
-
-    def accept(i: int, el: Tag, lead: bool) -> bool:
-        node: Tag | None = el
-        for _ in range(8):
-            if node is None:
-                break
-            if id(node) in covered and (node is el or len(node.find_all("img", limit=2)) < 2):
-                return False  # the walk's photo (a gallery box it turned into one photo keeps its other images)
-            node = node.parent if isinstance(node.parent, Tag) else None
-        art = el.find_parent("article")
-        if art is not None and not (idx.contains(art, parts[0]) or (title_el is not None and idx.contains(art, title_el))) and (
-                art.find(["a", "h2", "h3", "h4"]) is not None or _short_text(art, 0) != ""):
-            return False  # another article's card (teaser) inside or beside the body; not a bare media <article>
-        src, alts = image_urls(el, base)
-        if not src or src in have or have.intersection(alts):
-            return False
-        if el.name == "img":
-            in_media = _media_root(el).name == "picture" or _near_parent(el, ("figure",), 8) is not None
-            photo = photo_from_img(el, base, 0, None, lead, (src, alts))
-            if photo is None and not lead and _is_declared(Photo(src=src, alternatives=alts), declared):
-                # the page's structured data lists this image as its own: not a teaser of another page
-                photo = photo_from_img(el, base, 0, None, True, (src, alts))
-            if photo is None:
-                return False
-            if not (in_media or photo.caption or photo.credit or _large(el)
-                    or (lead and _is_declared(photo, declared))):
-                return False
-        else:
-            photo = photo_from_img(el, base, 0, el.find_parent("figure"), lead, (src, alts))
-            if photo is None:
-                return False
-        urls = {photo.src, *photo.alternatives}
-        if urls & have:
-            return False
-        have.update(urls)
-        out.append((i, photo))
-        return True
-
-    for i in _in_span(idx, ("img",), start, end):
-        accept(i, idx.tags[i], i < p0)
-    for i in _in_span(idx, ("figure",), start, end):
-        fig = idx.tags[i]
-        if fig.find("img") is None:
-            lazy = _lazy_element(fig)
-            if lazy is not None:
-                accept(idx.pos[id(lazy)], lazy, i < p0)
-    # hero: the nearest media above the headline (or above the body when no headline was found), inside
-    # the element that holds both (or the body's <article>/<main>)
-    anchor = t if t is not None and t <= p0 else p0
-    if root is not None and root.name not in ("article", "main"):
-        root = _article_root(root) or root
-        r = idx.pos.get(id(root))
-    if root is not None and r is not None and root.name not in ("body", "html", "[document]"):
-        for i in reversed(_in_span(idx, ("img", "figure"), r, anchor)):
-            el = idx.tags[i]
-            if el.name == "figure":  # a figure whose image is a lazy or custom element (no <img>)
-                lazy = _lazy_element(el) if el.find("img") is None else None
-                if lazy is not None and accept(idx.pos[id(lazy)], lazy, True):
-                    break
-                continue
-            if el.find_parent(["figure", "picture"]) is None and not _large(el) and not declared:
-                continue
-            if accept(i, el, True):
-                break
-    have_keys = [_image_key(u) for u in have]
-    if declared[0] and not any(path in declared[0] or name in declared[1] for path, name in have_keys):
-        # the page's declared image (og:image / JSON-LD) is not among its photos yet: shown in a figure
-        # (or as a large image) anywhere before the end of the body, it is the lead photo
-        for i in _in_span(idx, ("figure", "img"), 0, end):
-            fig = idx.tags[i]
-            if fig.name == "img":
-                el: Tag | None = fig if _large(fig) and fig.find_parent("figure") is None else None
-            else:
-                el = fig.find("img") or _lazy_element(fig)
-            if el is None or idx.pos.get(id(el)) is None:
-                continue
-            src, alts = image_urls(el, base)
-            keys = [_image_key(u) for u in (src, *alts)] if src else []
-            if any(path in declared[0] or name in declared[1] for path, name in keys) and accept(
-                    idx.pos[id(el)], el, True):
-                break
-    out.sort(key=lambda x: x[0])
-    return out
-
-
-def _last_paragraph_end(idx: TagIndex, first_part: Tag, lo: int, hi: int) -> int:
-    """The end index of the last text paragraph (>= 80 characters, mostly unlinked, not in another
-    article's card) between ``lo`` and ``hi``; ``lo`` when there is none. Scans backwards, so only the
-    trailing paragraphs are read."""
-    for i in reversed(_in_span(idx, ("p",), lo + 1, hi)):
-        p = idx.tags[i]
-        if _short_text(p, 79) is not None:  # under 80 characters
-            continue
-        text_len = len(p.get_text(" ", strip=True))
-        linked = sum(len(a.get_text(" ", strip=True)) for a in p.find_all("a"))
-        if linked > text_len * 0.5:
-            continue
-        art = _near_parent(p, ("article",), 30)
-        if art is not None and not idx.contains(art, first_part):
-            continue
-        return max(lo, idx.end[i])
-    return lo
-
-
-def _article_root(el: Tag) -> Tag | None:
-    """The nearest <article>/<main> above ``el`` (four levels at most), else its parent."""
-    node = el.parent
-    for _ in range(4):
-        if not isinstance(node, Tag) or node.name in ("body", "html"):
-            break
-        if node.name in ("article", "main"):
-            return node
-        node = node.parent
-    return el.parent if isinstance(el.parent, Tag) else None
-
-
-def _common_ancestor(a: Tag, b: Tag) -> Tag | None:
-    ids = {id(p) for p in a.parents}
-    for p in b.parents:
-        if id(p) in ids:
-            return p
-    return None
-
-
-def _declared_keys(images: list[str], base: str) -> tuple[set[str], set[str]]:
-    paths: set[str] = set()
-    names: set[str] = set()
-    for u in images:
-        if usable_url(u):
-            path, name = _image_key(absolute_url(u, base))
-            paths.add(path)
-            if len(name) >= 16 and "." in name:
-                names.add(name)
-    return paths, names
-
-
-def _is_declared(photo: Photo, declared: tuple[set[str], set[str]]) -> bool:
-    for u in (photo.src, *photo.alternatives):
-        path, name = _image_key(u)
-        if path in declared[0] or name in declared[1]:
-            return True
-    return False
-
-
-def _image_key(url: str) -> tuple[str, str]:
-    """(path without query, file name) of an image URL, lowercased, for "same image" comparisons."""
-    path = url.split("#", 1)[0].split("?", 1)[0].lower()
-    path = re.sub(r"^[a-z]+://[^/]+", "", path)
-    return path, path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def add_structured_alternatives(photos: list[Photo], images: list[str], base: str) -> None:
-    """The page's declared images (og:image, twitter:image, JSON-LD image) are other versions of the photo
-    they show: a photo whose URL has the same path, or the same distinctive file name, gets them as
-    alternatives."""
-    if not images or not photos:
-        return
-    declared = [(absolute_url(u, base), _image_key(absolute_url(u, base))) for u in images if usable_url(u)]
-    for photo in photos:
-        keys = [_image_key(u) for u in (photo.src, *photo.alternatives)]
-        paths = {k[0] for k in keys}
-        names = {k[1] for k in keys if len(k[1]) >= 16 and "." in k[1]}
-        for url, (path, name) in declared:
-            if url == photo.src or url in photo.alternatives:
-                continue
-            if path in paths or name in names:
-                photo.alternatives.append(url)
-
-
-def add_structured_info(photos: list[Photo], info: dict[str, tuple[str | None, str | None]], base: str) -> None:
-    """A photo without caption/credit takes them from the JSON-LD ImageObject of the same image."""
-    if not info or not photos:
-        return
-    by_key: dict[str, tuple[str | None, str | None]] = {}
-    for url, cc in info.items():
-        path, name = _image_key(absolute_url(url, base))
-        by_key.setdefault(path, cc)
-        if len(name) >= 16 and "." in name:
-            by_key.setdefault(name, cc)
-    for photo in photos:
-        if photo.caption and photo.credit:
-            continue
-        for u in (photo.src, *photo.alternatives):
-            path, name = _image_key(u)
-            cc = by_key.get(path) or by_key.get(name)
-            if cc:
-                caption, credit = split_caption_credit(cc[0]) if cc[0] else (None, None)
-                photo.caption = photo.caption or caption
-                photo.credit = photo.credit or credit or (clean_photo_credit(cc[1]) if cc[1] else None)
-                break
-
-
-def add_article_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag], result: BodyResult, base: str,
-                       st: Structured | None = None) -> None:
-    """Add :func:`collect_region_photos` to a body result: each new photo goes before the first block that
-    comes after it in the document; positions are renumbered. Then the page's structured data completes
-    them: declared image URLs become alternatives (:func:`add_structured_alternatives`), JSON-LD
-    ImageObject captions/credits fill gaps (:func:`add_structured_info`)."""
-    from worker.extract.content import Block, _set_blocks  # content imports this module
-
-    images = st.images if st is not None else []
-    covered: set[int] = set()
-    have: set[str] = set()
-    for b in result.blocks:
-        if b.photo is not None:
-            if b.el is not None:
-                covered.add(id(b.el))
-            have.add(b.photo.src)
-            have.update(b.photo.alternatives)
-    added = collect_region_photos(idx, title_el, parts, covered, have, base, images)
-    if added:
-        ordered: list[Block] = []
-        k = 0
-        for b in result.blocks:
-            pos = idx.pos.get(id(b.el)) if b.el is not None else None
-            while pos is not None and k < len(added) and added[k][0] < pos:
-                ordered.append(Block(kind="photo", photo=added[k][1], el=idx.tags[added[k][0]]))
-                k += 1
-            ordered.append(b)
-        ordered.extend(Block(kind="photo", photo=p, el=idx.tags[i]) for i, p in added[k:])
-        _set_blocks(result, ordered)
-    add_structured_alternatives(result.photos, images, base)
-    if st is not None:
-        add_structured_info(result.photos, st.image_info, base)
