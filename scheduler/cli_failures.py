@@ -163,19 +163,32 @@ def retry(
 
 def requeue_lost(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be sent again.")] = False,
+    retry_given_up: Annotated[bool, typer.Option(
+        "--retry-given-up", help="First make the tasks given up (lost again after NEWSINGEST_REQUEUE_MAX "
+        "re-sends) pending again, so this pass sends them.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the pass as JSON.")] = False,
 ) -> None:
     """Send again the ingest tasks the broker lost (the task ledger's reaper; beat runs it every
-    NEWSINGEST_REQUEUE_INTERVAL seconds). Redis broker only: elsewhere nothing is re-sent."""
+    NEWSINGEST_REQUEUE_INTERVAL seconds). Redis broker only: elsewhere nothing is re-sent. The pass
+    also deletes ledger rows done more than NEWSINGEST_LEDGER_RETENTION_DAYS ago, and lists the
+    tasks given up."""
+    from storage import ledger as ledger_repo
     from worker.tasks import requeue_lost_now
 
+    if dry_run and retry_given_up:
+        fail("--retry-given-up changes the ledger; it cannot be combined with --dry-run", EXIT_USAGE)
     settings = current_settings()
     engine = prepare_database(settings)
     try:
         if settings.broker_is_redis:
             check_broker(settings)
         try:
-            report = requeue_lost_now(engine, settings, dry_run=dry_run)
+            report = requeue_lost_now(engine, settings, dry_run=dry_run, retry_given_up=retry_given_up)
+            with transaction(engine) as session:
+                still_given_up = [{"task_id": r.task_id, "url": r.url, "requeues": r.requeues,
+                                   "given_up_at": r.given_up_at.isoformat() if r.given_up_at else None}
+                                  for r in ledger_repo.given_up(session, limit=50)]
+                n_given_up = ledger_repo.count_given_up(session)
         except SQLAlchemyError as exc:
             fail(f"database {redact_url(settings.database_url)}: {str(exc).splitlines()[0]}", EXIT_UNAVAILABLE)
         except Exception as exc:  # redis / kombu errors
@@ -183,15 +196,23 @@ def requeue_lost(
     finally:
         engine.dispose()
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "given_up_total": n_given_up, "given_up_tasks": still_given_up})
         return
     if not report.supported:
         out.print(f"[yellow]{report.message}[/]")
-        return
     for item in report.lost:
         if item["task_id"] in report.given_up:
-            label = "[red]given up[/] "
+            label = "[red]would give up[/]" if dry_run else "[red]given up[/] "
         else:
             label = "would requeue" if dry_run else "requeued"
         out.print(f"{label} {item['task_id']} (requeues {item['requeues']}) {item['url']}")
-    out.print(report.message)
+    if report.supported:
+        out.print(report.message)
+    elif report.purged or report.retried:
+        out.print(f"{report.purged} done row(s) purged" + (f", {report.retried} given-up task(s) retried"
+                                                           if report.retried else ""))
+    if n_given_up:
+        out.print(f"[red]{n_given_up} task(s) given up[/] (newsingest requeue-lost --retry-given-up sends them "
+                  "again):")
+        for item in still_given_up[:20]:
+            out.print(f"  {item['task_id']} {item['url']}")

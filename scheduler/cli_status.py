@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from scheduler.clikit import current_settings, out, prepare_database, print_json
+from storage import ledger as ledger_repo
 from storage import repository as repo
 from storage.db import redact_url, transaction
 from worker.celery_app import Queue
@@ -79,6 +80,7 @@ def collect(settings: Settings) -> dict[str, Any]:
             articles = repo.last_article_by_source(s)
             errors = repo.recent_errors(s, outcomes_ok=OK_OUTCOMES, limit=10)
             total = repo.count_articles(s)
+            ledger = {"pending": ledger_repo.count_pending(s), "given_up": ledger_repo.count_given_up(s)}
     finally:
         engine.dispose()
 
@@ -107,6 +109,7 @@ def collect(settings: Settings) -> dict[str, Any]:
         "queues": queue_depths(settings),
         "workers": workers_online(settings),
         "articles": total,
+        "task_ledger": ledger,
         "articles_without_source": by_hand[0] if by_hand else 0,
         "last_hour": split(hour),
         "last_day": split(day),
@@ -129,6 +132,10 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON."
     out.print(f"database {data['database']}  broker {data['broker']}")
     out.print("queues: " + ", ".join(f"{q}={'?' if n is None else n}" for q, n in data["queues"].items()))
     out.print("workers: " + ("(cannot ask this broker)" if workers is None else (", ".join(workers) or "none online")))
+    led = data["task_ledger"]
+    out.print(f"task ledger: {led['pending']} pending"
+              + (f", [red]{led['given_up']} given up[/] (newsingest requeue-lost --retry-given-up)"
+                 if led["given_up"] else ""))
     out.print(f"articles: {data['articles']}  last hour: {data['last_hour']['ok']} ok / "
               f"{data['last_hour']['failed']} failed  last day: {data['last_day']['ok']} ok / "
               f"{data['last_day']['failed']} failed")

@@ -335,8 +335,14 @@ class QueuedTask(QueuedTaskBase, table=True):
     requeues: int = Field(default=0, nullable=False)
     #: When its task reached a final result (None: pending).
     done_at: datetime | None = _time()
+    #: When the reaper gave it up (lost again after ``requeue_max`` re-sends); None: not given up.
+    #: ``newsingest requeue-lost --retry-given-up`` makes it pending again.
+    given_up_at: datetime | None = _time()
 
 
 # "Pending, oldest first": a partial index on the pending rows only (done rows are the bulk).
 Index("ix_queued_task_pending", QueuedTask.enqueued_at,
       postgresql_where=QueuedTask.done_at.is_(None), sqlite_where=QueuedTask.done_at.is_(None))  # type: ignore[union-attr]
+# "Done before X" (the purge of old done rows)
+Index("ix_queued_task_done", QueuedTask.done_at,
+      postgresql_where=QueuedTask.done_at.isnot(None), sqlite_where=QueuedTask.done_at.isnot(None))  # type: ignore[union-attr]

@@ -6,15 +6,18 @@ So every ``ingest_url`` task is written to the ``queued_task`` table, and commit
 is published (:func:`enqueue_ingest`); the task marks its row done when it reaches a final result
 (:func:`mark_done_quietly`); and the reaper (:func:`requeue_lost`, run by beat every
 ``requeue_interval`` seconds and by ``newsingest requeue-lost``) sends the lost ones again, with
-the same task id.
+the same task id. A task lost again after ``requeue_max`` re-sends is marked given up: logged once,
+not examined again, listed by ``newsingest requeue-lost`` and made pending again by its
+``--retry-given-up``. Each pass also deletes the rows done more than ``ledger_retention_days`` ago
+(in batches), so the table holds the recent work only.
 
 "Lost" is decided exactly, for the Redis broker only: a pending row older than ``requeue_grace``
 whose task id is neither in a queue list nor in kombu's ``unacked`` hash (where a task being run,
 or waiting for its countdown, sits under ``acks_late``), in two consecutive looks a few hundred ms
 apart (a worker may be between its BRPOP and its ``hset``), and still pending in the database after
 the second look (a task marks done before it is acknowledged). A lost task is re-sent at most
-``requeue_max`` times, then left alone with an error in the log. With any other broker (the
-embedded SQLite one) nothing can be told apart, so nothing is re-sent.
+``requeue_max`` times, then given up. With any other broker (the embedded SQLite one) nothing can
+be told apart, so nothing is re-sent (the purge of old done rows still runs).
 
 No Celery in here: the callers pass a ``publish(task_id, url, source_id)`` callback
 (:func:`worker.tasks.publish_ingest`) and the queue names (:class:`worker.celery_app.Queue`).
@@ -46,6 +49,9 @@ Publish = Callable[[str, str, int | None], None]
 SETTLE_SECONDS = 0.3
 #: At most this many pending rows are examined per pass (oldest first).
 SCAN_LIMIT = 10_000
+#: Done rows deleted per statement, and statements per pass, by the purge.
+PURGE_BATCH = 5_000
+PURGE_BATCHES = 20
 
 
 def new_task_id() -> str:
@@ -159,11 +165,28 @@ class RequeueReport:
     lost: list[dict[str, Any]] = field(default_factory=list)  # found lost (re-sent unless dry run / given up)
     requeued: list[str] = field(default_factory=list)  # task ids sent again
     given_up: list[str] = field(default_factory=list)  # lost again after max requeues: not sent
+    purged: int = 0  # done rows older than the retention deleted
+    retried: int = 0  # given-up tasks made pending again (--retry-given-up)
 
     def to_dict(self) -> dict[str, Any]:
         return {"supported": self.supported, "message": self.message, "dry_run": self.dry_run,
                 "checked": self.checked, "lost": self.lost, "requeued": self.requeued,
-                "given_up": self.given_up}
+                "given_up": self.given_up, "purged": self.purged, "retried": self.retried}
+
+
+def purge_done(engine: Engine, *, older_than: float, batch: int = PURGE_BATCH,
+               batches: int = PURGE_BATCHES) -> int:
+    """Delete the rows done more than ``older_than`` seconds ago, ``batch`` rows per transaction,
+    at most ``batches`` transactions (the next pass goes on). Returns how many were deleted."""
+    before = datetime.now(UTC) - timedelta(seconds=older_than)
+    total = 0
+    for _ in range(batches):
+        with transaction(engine) as session:
+            n = ledger.purge_done(session, before=before, limit=batch)
+        total += n
+        if n < batch:
+            break
+    return total
 
 
 def find_lost(engine: Engine, client: Any, *, queues: Iterable[str], grace: float,
@@ -192,13 +215,24 @@ def find_lost(engine: Engine, client: Any, *, queues: Iterable[str], grace: floa
 
 def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publish: Publish,
                  grace: float = 120.0, max_requeues: int = 5, dry_run: bool = False,
-                 settle: float = SETTLE_SECONDS, client: Any = None) -> RequeueReport:
-    """One reaper pass: find the lost tasks (Redis broker only) and send them again, same task id."""
+                 settle: float = SETTLE_SECONDS, client: Any = None, retention: float | None = None,
+                 retry_given_up: bool = False) -> RequeueReport:
+    """One reaper pass: find the lost tasks (Redis broker only) and send them again, same task id;
+    give up those lost ``max_requeues`` times already; delete the rows done more than ``retention``
+    seconds ago (None or 0: keep them). ``retry_given_up``: first make the given-up tasks pending
+    again, so this pass sends them."""
+    retried = 0
+    if retry_given_up and not dry_run:
+        with transaction(engine) as session:
+            retried = ledger.retry_given_up(session)
+        if retried:
+            log.warning("task ledger: %d given-up task(s) made pending again", retried)
+    purged = purge_done(engine, older_than=retention) if retention and not dry_run else 0
     if not is_redis_url(broker_url):
         msg = (f"the broker {redact_url(broker_url)} is not Redis: a lost task cannot be told apart from a "
                "queued one there, so nothing is re-sent")
         log.info("task ledger: %s", msg)
-        return RequeueReport(supported=False, message=msg, dry_run=dry_run)
+        return RequeueReport(supported=False, message=msg, dry_run=dry_run, purged=purged, retried=retried)
     own = client is None
     if own:
         import redis
@@ -209,11 +243,15 @@ def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publ
     finally:
         if own:
             client.close()
-    report = RequeueReport(supported=True, dry_run=dry_run, checked=checked)
+    report = RequeueReport(supported=True, dry_run=dry_run, checked=checked, purged=purged, retried=retried)
     for row in lost:
         report.lost.append({"task_id": row.task_id, "url": row.url, "source_id": row.source_id,
                             "enqueued_at": row.enqueued_at.isoformat(), "requeues": row.requeues})
         if row.requeues >= max_requeues:
+            if not dry_run:
+                with transaction(engine) as session:
+                    if not ledger.mark_given_up(session, task_id=row.task_id):
+                        continue  # done meanwhile
             report.given_up.append(row.task_id)
             continue
         if dry_run:
@@ -228,10 +266,14 @@ def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publ
     if report.given_up:
         gave_up = set(report.given_up)
         urls = [item["url"] for item in report.lost if item["task_id"] in gave_up]
-        log.error("task ledger: %d task(s) lost again after %d requeues, not sent again: %s%s",
-                  len(urls), max_requeues, ", ".join(urls[:10]), " ..." if len(urls) > 10 else "")
+        log.log(logging.INFO if dry_run else logging.ERROR,
+                "task ledger: %d task(s) lost again after %d requeues, %s: %s%s", len(urls), max_requeues,
+                "would be given up" if dry_run else "given up (newsingest requeue-lost --retry-given-up sends "
+                "them again)", ", ".join(urls[:10]), " ..." if len(urls) > 10 else "")
     resent = len(lost) - len(report.given_up) if dry_run else len(report.requeued)
     report.message = (f"{checked} pending task(s) older than {grace:g} s checked, {len(lost)} lost, "
-                      f"{resent} {'would be re-sent' if dry_run else 're-sent'}, {len(report.given_up)} given up")
-    log.log(logging.INFO if lost else logging.DEBUG, "task ledger: %s", report.message)
+                      f"{resent} {'would be re-sent' if dry_run else 're-sent'}, {len(report.given_up)} "
+                      f"{'would be given up' if dry_run else 'given up'}; {purged} done row(s) purged"
+                      + (f"; {retried} given-up task(s) retried" if retried else ""))
+    log.log(logging.INFO if lost or purged or retried else logging.DEBUG, "task ledger: %s", report.message)
     return report

@@ -66,10 +66,12 @@ class Settings(BaseSettings):
     visibility_timeout: int = 3600
     # The task ledger's reaper (worker/ledger.py): every requeue_interval seconds, pending ingest
     # tasks older than requeue_grace seconds that the Redis broker no longer holds are sent again,
-    # at most requeue_max times each.
+    # at most requeue_max times each (then given up); rows done more than ledger_retention_days ago
+    # are deleted by the same pass (0: kept for ever).
     requeue_interval: int = 300
     requeue_grace: float = 120.0
     requeue_max: int = 5
+    ledger_retention_days: float = Field(default=7.0, ge=0)
 
     # Discovery and scheduling (see scheduler/sources.py, worker/discover.py, scheduler/beat.py).
     sources: str | None = None  # NEWSINGEST_SOURCES: the registry TOML (default: the shipped one)

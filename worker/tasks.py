@@ -132,11 +132,13 @@ def publish_ingest(task_id: str, url: str, source_id: int | None) -> None:
                            retry_policy=PUBLISH_RETRY)
 
 
-def requeue_lost_now(engine: Any, settings: Any, *, dry_run: bool = False) -> RequeueReport:
+def requeue_lost_now(engine: Any, settings: Any, *, dry_run: bool = False,
+                     retry_given_up: bool = False) -> RequeueReport:
     """One pass of the ledger's reaper with these settings (the task and ``newsingest requeue-lost``)."""
     return requeue_lost(engine, broker_url=settings.broker_url, queues=[q.value for q in Queue],
                         publish=publish_ingest, grace=settings.requeue_grace, max_requeues=settings.requeue_max,
-                        dry_run=dry_run)
+                        dry_run=dry_run, retention=settings.ledger_retention_days * 86400,
+                        retry_given_up=retry_given_up)
 
 
 @app.task(

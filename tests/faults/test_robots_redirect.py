@@ -122,3 +122,24 @@ def test_pipeline_records_robots_disallowed_redirect(sites, tmp_path):
     assert [(r.outcome, r.final) for r in rows] == [("robots_disallowed", True)]
     assert "redirected from" in rows[0].error
     assert b.hits("/private/page") == 0
+
+
+def test_redirect_target_host_gets_its_own_slot_and_crawl_delay():
+    """Site b asks for Crawl-delay: 1; three fetches of a page of a that redirects to b reach b at
+    least a second apart (before, the target was fetched in a's slot, at a's pace: no delay)."""
+    robots_b = b"User-agent: *\nCrawl-delay: 1\n"
+    with FaultServer({"/robots.txt": lambda h: send(h, 200, robots_b, {"Content-Type": "text/plain"}),
+                      "/open/page": _page(5)}) as b:
+        with FaultServer({"/robots.txt": _robots, "/go": _redirect(b.url("/open/page"))}) as a:
+            polite = _polite()
+            try:
+                for _ in range(3):
+                    assert polite.fetch(a.url("/go")).final_url == b.url("/open/page")
+            finally:
+                polite.close()
+            times = [t for t, path in b.log if path == "/open/page"]
+            a_times = [t for t, path in a.log if path == "/go"]
+    assert len(times) == 3
+    gaps = [round(y - x, 2) for x, y in zip(times, times[1:], strict=False)]
+    print(f"b page gaps {gaps} s (Crawl-delay 1); a requests at +{round(a_times[-1] - a_times[0], 2)} s")
+    assert all(g >= 0.95 for g in gaps), gaps

@@ -93,3 +93,37 @@ def test_requeue_lost_on_the_embedded_broker_resends_nothing_and_says_so(env, tm
     assert report["supported"] is False and report["requeued"] == [] and "not Redis" in report["message"]
     text = newsingest("requeue-lost", "--dry-run", env=env, cwd=tmp_path)
     assert text.returncode == 0 and "nothing is re-sent" in text.stdout
+
+
+def test_requeue_lost_retry_given_up_with_dry_run_is_a_usage_error(env, tmp_path):
+    proc = newsingest("requeue-lost", "--dry-run", "--retry-given-up", env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--retry-given-up" in _one_line_error(proc)
+
+
+def test_requeue_lost_lists_given_up_tasks_and_status_counts_them(env, tmp_path):
+    """A task given up (marked so in the ledger) is listed by requeue-lost and counted by status;
+    --retry-given-up makes it pending again."""
+    from storage import ledger as ledger_repo
+    from storage import migrate
+    from storage.db import make_engine, transaction
+
+    url = env["NEWSINGEST_DATABASE_URL"]
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with transaction(engine) as s:
+            ledger_repo.record_sent(s, task_id="t-lost", url="https://example.com/lost")
+            ledger_repo.mark_given_up(s, task_id="t-lost")
+    finally:
+        engine.dispose()
+    report = json.loads(newsingest("requeue-lost", "--json", env=env, cwd=tmp_path).stdout)
+    assert report["given_up_total"] == 1 and report["given_up_tasks"][0]["url"] == "https://example.com/lost"
+    status = json.loads(newsingest("status", "--json", env=env, cwd=tmp_path).stdout)
+    assert status["task_ledger"] == {"pending": 0, "given_up": 1}
+    text = newsingest("status", env=env, cwd=tmp_path).stdout
+    assert "1 given up" in text
+    retried = json.loads(newsingest("requeue-lost", "--retry-given-up", "--json", env=env, cwd=tmp_path).stdout)
+    assert retried["retried"] == 1 and retried["given_up_total"] == 0
+    status = json.loads(newsingest("status", "--json", env=env, cwd=tmp_path).stdout)
+    assert status["task_ledger"] == {"pending": 1, "given_up": 0}

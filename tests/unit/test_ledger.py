@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import redis
 from sqlalchemy import update
+from sqlmodel import select
 
 from storage import ledger as ledger_repo
 from storage import migrate
@@ -123,9 +124,28 @@ def test_dry_run_and_giving_up(env):
 
     with transaction(engine) as s:
         s.execute(update(QueuedTask).where(QueuedTask.task_id == task_id).values(requeues=5))
+    dry = _pass(env, max_requeues=5, dry_run=True)
+    assert dry.given_up == [task_id] and _row(engine, task_id).given_up_at is None
     report = _pass(env, max_requeues=5)
     assert report.given_up == [task_id] and report.requeued == []
     assert task_id not in _queued(client)
+    assert _row(engine, task_id).given_up_at is not None
+
+    # given up: not examined (nor logged) again, not pending, counted apart
+    again = _pass(env, max_requeues=5)
+    assert again.lost == [] and again.given_up == [] and again.checked == 0
+    with transaction(engine) as s:
+        assert ledger_repo.count_pending(s) == 0 and ledger_repo.count_given_up(s) == 1
+        assert [r.task_id for r in ledger_repo.given_up(s)] == [task_id]
+
+    # --retry-given-up: pending again with a fresh budget, and this very pass sends it
+    retried = _pass(env, max_requeues=5, retry_given_up=True)
+    assert retried.retried == 1 and retried.requeued == [task_id]
+    assert task_id in _queued(client)
+    row = _row(engine, task_id)
+    assert row.given_up_at is None and row.requeues == 1
+    with transaction(engine) as s:
+        assert ledger_repo.count_given_up(s) == 0
 
 
 def test_a_message_reappearing_between_the_two_looks_is_not_lost(env):
@@ -188,3 +208,43 @@ def test_beat_carries_the_reaper_entry():
     assert entry["schedule"].run_every.total_seconds() == 45
     assert entry["options"]["queue"] == Queue.discover.value
     assert static_schedule(Settings(requeue_interval=0)) == {}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_done_rows_past_the_retention_are_purged_in_batches(backend, request, tmp_path):
+    """Only rows done before the cut-off go; pending, given-up and recent done rows stay. Batches of 2
+    rows, 2 batches a pass: the rest goes at the next pass. With any broker (the embedded one too)."""
+    from datetime import UTC, datetime, timedelta
+
+    url = request.getfixturevalue("pg_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'l.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    try:
+        with transaction(engine) as s:
+            for i in range(5):  # done 10 days ago
+                ledger_repo.record_sent(s, task_id=f"old-{i}", url=f"https://e.com/{i}", at=now - timedelta(days=11))
+                ledger_repo.mark_done(s, task_id=f"old-{i}", at=now - timedelta(days=10))
+            ledger_repo.record_sent(s, task_id="recent", url="https://e.com/r", at=now - timedelta(days=2))
+            ledger_repo.mark_done(s, task_id="recent", at=now - timedelta(days=1))
+            ledger_repo.record_sent(s, task_id="pending", url="https://e.com/p", at=now - timedelta(days=30))
+            ledger_repo.record_sent(s, task_id="gaveup", url="https://e.com/g", at=now - timedelta(days=30))
+            ledger_repo.mark_given_up(s, task_id="gaveup", at=now - timedelta(days=20))
+        assert ledger.purge_done(engine, older_than=7 * 86400, batch=2, batches=2) == 4
+        assert ledger.purge_done(engine, older_than=7 * 86400, batch=2, batches=2) == 1
+        assert ledger.purge_done(engine, older_than=7 * 86400, batch=2, batches=2) == 0
+        with transaction(engine) as s:
+            left = sorted(r.task_id for r in s.exec(select(QueuedTask)).all())
+        assert left == ["gaveup", "pending", "recent"]
+        # the reaper pass purges with any broker; a dry run purges nothing
+        with transaction(engine) as s:
+            ledger_repo.mark_done(s, task_id="pending", at=now - timedelta(days=8))
+        broker = f"sqla+sqlite:///{tmp_path / 'b.sqlite'}"
+        dry = ledger.requeue_lost(engine, broker_url=broker, queues=QUEUES, publish=lambda *a: None,
+                                  retention=7 * 86400, dry_run=True)
+        assert dry.purged == 0
+        report = ledger.requeue_lost(engine, broker_url=broker, queues=QUEUES, publish=lambda *a: None,
+                                     retention=7 * 86400)
+        assert not report.supported and report.purged == 1
+    finally:
+        engine.dispose()

@@ -39,7 +39,7 @@ def test_metadata_matches_migrations(db_url):
 def test_current_and_head(sqlite_url):
     assert migrate.current(sqlite_url) is None
     migrate.upgrade(sqlite_url)
-    assert migrate.current(sqlite_url) == migrate.head() == "0004"
+    assert migrate.current(sqlite_url) == migrate.head() == "0005"
     migrate.upgrade(sqlite_url)  # idempotent
     assert migrate.current(sqlite_url) == migrate.head()
 

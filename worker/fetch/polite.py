@@ -1,8 +1,11 @@
 """The fetch every article goes through: URL safety, then robots.txt, then the host's politeness
 slot, then the bounded HTTP fetch (:class:`worker.fetch.client.Fetcher`). Each redirect target
-is checked the same way (URL safety, then its host's robots.txt) before it is requested."""
+is checked the same way (URL safety, then its host's robots.txt) before it is requested, and a
+target on another host is requested in a slot of that host, with its robots.txt Crawl-delay."""
 
 from __future__ import annotations
+
+from contextlib import ExitStack
 
 from worker.fetch.client import Fetcher, FetchResult
 from worker.fetch.errors import RobotsDisallowedError
@@ -32,18 +35,28 @@ class PoliteFetcher:
                            max_wait=max_wait, lease=self.lease):
                 return self.fetcher.fetch_text(rurl)
 
-        def check_redirect(target: str) -> None:
-            # Each redirect target obeys the robots.txt of its own host. This host's slot is held
-            # here: its robots.txt (cached already, unless it expired) is read without a new slot.
-            same_host = host_key(target) == host
-            try:
-                self.robots.check(target, download=self.fetcher.fetch_text if same_host else download)
-            except RobotsDisallowedError as exc:
-                raise RobotsDisallowedError(f"{exc} (redirected from {url})") from exc
+        with ExitStack() as held:
+            slotted = {host}
 
-        crawl_delay = self.robots.check(url, download=download)
-        with host_slot(self.limiter, host, limits.with_crawl_delay(crawl_delay), max_wait=max_wait,
-                       lease=self.lease):
+            def check_redirect(target: str) -> None:
+                # Each redirect target obeys the robots.txt of its own host. This host's slot is held
+                # here: its robots.txt (cached already, unless it expired) is read without a new slot.
+                thost = host_key(target)
+                same_host = thost == host
+                try:
+                    delay = self.robots.check(target, download=self.fetcher.fetch_text if same_host else download)
+                except RobotsDisallowedError as exc:
+                    raise RobotsDisallowedError(f"{exc} (redirected from {url})") from exc
+                if thost not in slotted:
+                    # another host: its own politeness slot (rate, concurrency, Crawl-delay), held
+                    # until the fetch is over, like the first host's
+                    slotted.add(thost)
+                    held.enter_context(host_slot(self.limiter, thost, self.default_limits.with_crawl_delay(delay),
+                                                 max_wait=max_wait, lease=self.lease))
+
+            crawl_delay = self.robots.check(url, download=download)
+            held.enter_context(host_slot(self.limiter, host, limits.with_crawl_delay(crawl_delay),
+                                         max_wait=max_wait, lease=self.lease))
             return self.fetcher.fetch(url, on_redirect=check_redirect)
 
     def close(self) -> None:
