@@ -297,6 +297,36 @@ def _celery_argv(settings: Settings, *, concurrency: int | None, loglevel: str, 
     return argv
 
 
+def _worker_main(argv: list[str]) -> None:
+    """Run the Celery worker, then leave the process at once with its exit status.
+
+    The interpreter's exit finalizers are skipped on purpose: billiard's pool finalizer
+    (``_terminate_pool`` -> ``_help_stuff_finish``) takes the pool's inqueue lock, and waits for ever
+    when a pool process was killed while holding it, which is what a SIGTERM sent to the whole
+    process group does (Ctrl-C in a terminal, systemd's KillMode=control-group, ``kill -- -PGID``).
+    By the time ``worker_main`` returns the worker has shut down: tasks finished or sent back to the
+    broker, pool processes gone. Logs and standard streams are flushed first.
+    """
+    import logging
+    import os
+    import sys
+
+    from worker.celery_app import app as celery
+
+    code = 0
+    try:
+        celery.worker_main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed or broken stream: nothing more can be written to it anyway
+    os._exit(code)
+
+
 @app.command()
 def worker(
     concurrency: Annotated[int | None, typer.Option("-c", "--concurrency", help="Worker processes.")] = None,
@@ -305,15 +335,13 @@ def worker(
     hostname: Annotated[str | None, typer.Option("-n", "--hostname", help="Node name, e.g. w1@%h.")] = None,
 ) -> None:
     """Run a Celery worker (consumes the ingest and discover queues)."""
-    from worker.celery_app import app as celery
-
     settings = current_settings()
     prepare_database(settings).dispose()
     check_broker(settings)
     argv = _celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=queues, beat=False)
     if hostname:
         argv.append(f"--hostname={hostname}")
-    celery.worker_main(argv)
+    _worker_main(argv)
 
 
 @app.command()
@@ -337,14 +365,11 @@ def run(
     loglevel: Annotated[str, typer.Option("-l", "--loglevel")] = "INFO",
 ) -> None:
     """Run the whole service in one process tree: worker + beat (the embedded default: SQLite, no Redis)."""
-    from worker.celery_app import app as celery
-
     settings = current_settings()
     prepare_database(settings).dispose()
     check_broker(settings)
     out.print(f"newsingest: database {redact_url(settings.database_url)}, broker {redact_url(settings.broker_url)}")
-    celery.worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=None,
-                                    beat=True))
+    _worker_main(_celery_argv(settings, concurrency=concurrency, loglevel=loglevel, queues=None, beat=True))
 
 
 @app.command()
