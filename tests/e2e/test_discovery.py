@@ -122,7 +122,11 @@ def test_overlapping_runs_never_enqueue_an_article_twice(pg_url, site):
         assert sorted(sent) == sorted(fx.article_urls)  # 14, each once, from 4 concurrent runs
         with transaction(ctx.engine) as s:
             runs = repo.discovery_runs(s, source_id=sid)
-        assert len(runs) == 4 and sum(r.new for r in runs) == 14 and {r.found for r in runs} == {14}
+        assert len(runs) == 4 and sum(r.new for r in runs) == 14
+        # each run reads every document, unless a run that finished first recorded a document's
+        # content hash and this run then read the same bytes: that document is "not modified" for it
+        assert all(r.found == 14 or (r.not_modified > 0 and r.found < 14) for r in runs), \
+            [(r.found, r.not_modified) for r in runs]
     finally:
         ctx.close()
 
