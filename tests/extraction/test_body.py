@@ -8,7 +8,7 @@ from __future__ import annotations
 from lxml import html as lh
 
 from worker.extract import extract_article
-from worker.extract.prune import JUNK_ATTR, MAIN_ATTR, mark_main_content, prune_html
+from worker.extract.prune import JUNK_ATTR, MAIN_ATTR, is_consent_placeholder, mark_main_content, prune_html
 
 URL = "https://news.example.com/2025/05/story.html"
 
@@ -267,3 +267,38 @@ def test_trailing_source_line_and_reporter_e_mail_leave_the_body() -> None:
                  + "".join(f"<p>{_para(i)}</p>" for i in range(4))
                  + "<p>Quelle: sid/dpa</p><p>Jane Roe jane.roe@news.example.com</p></div>")
     assert a.body.endswith(_para(3))
+
+
+def test_two_click_embed_placeholder_and_reader_poll_are_not_body() -> None:
+    # Gamestar: <div data-embed-content="&lt;iframe …&gt;"><div class="info-box">Empfohlener redaktioneller
+    # Inhalt … <input type=checkbox id=t><label for=t>YouTube-Inhalte erlauben</label> … Datenschutzerklärung
+    # 20 Minuten: <div class="Article_elementPoll"> a question and radio answers
+    consent = ('<div class="box" data-embed-content="&lt;iframe src=&quot;https://www.youtube-nocookie.com/embed/x'
+               '&quot;&gt;&lt;/iframe&gt;" data-embed-type="youtube"><div class="info-box"><div class="h3">'
+               "Empfohlener redaktioneller Inhalt</div><p>An dieser Stelle findest du einen externen Inhalt von "
+               'YouTube.</p><input type="checkbox" id="toggle-yt"><label for="toggle-yt">YouTube-Inhalte '
+               'erlauben</label><p class="info">Mehr dazu in unserer <a href="/datenschutz/">Datenschutzerklärung'
+               "</a>.</p></div></div>")
+    toggle = ('<div class="notice"><p>Externer Inhalt: Ich bin damit einverstanden, dass mir Inhalte von X '
+              'angezeigt werden.</p><input type="checkbox" id="ext"><label for="ext">Anzeigen</label>'
+              '<a href="/datenschutz">Datenschutz</a></div>')
+    poll = ('<div class="Article_elementPoll"><p>Sollten Plattformen strenger reguliert werden?</p>'
+            + "".join(f'<label><input type="radio" name="poll-1" value="{i}">Antwort {i}</label>' for i in range(4))
+            + "</div>")
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(3)) + consent + toggle + poll + "".join(
+        f"<p>{_para(i)}</p>" for i in range(3, 6))
+    a = _extract(f'<article><h1>Council approves the new budget after a long debate</h1>{body}</article>')
+    for junk in ("Empfohlener", "YouTube-Inhalte", "einverstanden", "Sollten Plattformen", "Antwort 2"):
+        assert junk not in a.body, junk
+    assert "Paragraph 5 about the council" in a.body
+
+
+def test_a_menu_with_a_checkbox_toggle_and_radio_tabs_with_links_are_not_consent_boxes() -> None:
+    menu = ('<div class="headlines"><input type="checkbox" id="all"><label for="all">Alle</label>'
+            + "".join(f'<a href="/n/{i}">Schlagzeile Nummer {i}</a>' for i in range(5)) + "</div>")
+    tabs = ('<div class="author-tabs">' + "".join(
+        f'<input type="radio" name="tabs" id="t{i}"><label for="t{i}">Tab {i}</label>' for i in range(3))
+        + '<a href="/author/b">Recent posts</a> Bushrod Washington is a political commentator.</div>')
+    for block in (menu, tabs):
+        root = lh.document_fromstring(f"<html><body>{block}</body></html>")
+        assert not is_consent_placeholder(root.find(".//div"))

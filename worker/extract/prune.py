@@ -15,7 +15,8 @@ Dropped (general rules, no site names):
     recommendation widgets, footer ... unless they hold the ``<h1>``, or (names saying comments
     excepted) a large share of the page's paragraph text or a run of article paragraphs (a wrapper
     misnamed "main-menu-wrapper" or "sidebar-grid__container" keeps the article);
-  * elements hidden with ``hidden`` / ``display:none``.
+  * elements hidden with ``hidden`` / ``display:none``; two-click embed placeholders (the embed in a
+    ``data-embed*`` attribute, or a short notice with a consent toggle) and reader polls.
 
 Then :func:`mark_main_content` scores the remaining tree in one more pass and leaves its findings as
 attributes for the soup: the article body (``data-ns-main``), the paragraph text of big blocks
@@ -134,6 +135,8 @@ def prune_html(text: str) -> str | None:
             style = el.get("style")
             if el.get("hidden") is not None or (style and _HIDDEN_STYLE_RE.search(style)):
                 mark = el.find(".//h1") is None
+            elif tag in ("div", "section") and is_consent_placeholder(el):
+                mark = True
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens):
@@ -162,6 +165,24 @@ def prune_html(text: str) -> str | None:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
         return None
+
+
+def is_consent_placeholder(el: etree._Element) -> bool:
+    """A "two-click" embed placeholder: the embed itself waits in a ``data-embed*`` attribute, or the
+    block is a short notice with a consent toggle (``<input type=checkbox>`` and its ``<label>``) and a
+    link or two (the privacy policy): "Empfohlener redaktioneller Inhalt … YouTube-Inhalte erlauben".
+    Also a reader poll: a short block of radio buttons of one group, without links."""
+    if any(k.startswith("data-embed") for k in el.attrib):
+        return True
+    radios = [i.get("name") for i in el.iter("input") if (i.get("type") or "").lower() == "radio"]
+    if len(radios) >= 2 and len(set(radios)) == 1 and el.find(".//a[@href]") is None and el.find(".//h1") is None:
+        return len(el.text_content()) < 600  # a reader poll: a question and its answer buttons
+    toggle = next((i for i in el.iter("input") if (i.get("type") or "").lower() == "checkbox" and i.get("id")), None)
+    links = el.findall(".//a[@href]")
+    if toggle is None or el.find(".//h1") is not None or not 1 <= len(links) <= 2:
+        return False  # a notice links to the privacy policy; a list of links with a toggle is a menu
+    label = next((lb for lb in el.iter("label") if lb.get("for") == toggle.get("id")), None)
+    return label is not None and len(el.text_content()) < 600
 
 
 def _real_image(img: etree._Element) -> bool:
