@@ -456,3 +456,32 @@ def test_an_image_the_structured_data_lists_is_not_taken_for_a_teaser() -> None:
     # the same markup with an image the page does not list stays a teaser
     other = extract_article(page("Other-promo-image-0-0.jpg"), BASE).photos
     assert [p.src for p in other] == ["https://i.example.com/teaser/1920/60174.jpg"]
+
+
+def test_captions_beside_an_image_without_a_figure() -> None:
+    # Motorsport-Magazin: <picture>…</picture><figcaption><span>caption, Foto: X</span></figcaption>, no <figure>
+    # Bhaskar: <div><picture>…<img alt="बरामद गहना"></picture></div><div><span>बरामद गहना</span></div>
+    body = ('<picture class="detail-view"><source srcset="https://i.example.com/960/1072476.jpg 960w">'
+            '<img src="https://i.example.com/960/1072476.jpg" width="960" height="540" alt="Die Piloten"></picture>'
+            "<figcaption><span>Kawasaki wie 2024 wird es 2025 nicht mehr geben, Foto: LAT Images</span></figcaption>"
+            f"<p>{PARA}</p>"
+            '<div class="f3e0"><picture><img src="https://i.example.com/2024/09/04/img20240904.jpg" width="848" '
+            'height="478" alt="बरामद गहना"></picture></div><div class="f46b"><span>बरामद गहना</span></div>')
+    photos = _photos(body)
+    assert [(p.caption, p.credit) for p in photos] == [
+        ("Kawasaki wie 2024 wird es 2025 nicht mehr geben", "LAT Images"), ("बरामद गहना", None)]
+
+
+def test_a_short_block_after_an_image_that_is_not_its_alt_text_is_no_caption() -> None:
+    body = ('<div class="w"><img src="https://i.example.com/2024/09/04/chart.jpg" width="848" height="478" '
+            'alt="Ein Diagramm"></div><div class="next"><span>Weitere Nachrichten aus der Region</span></div>')
+    photos = _photos(body)
+    assert [p.caption for p in photos] == [None]
+
+
+def test_a_figure_footer_holding_the_figcaption_survives_the_pre_pass() -> None:
+    # Nikkei: <figure><div><picture/></div><div class="footer_fstmuk6"><figcaption>…</figcaption></div></figure>
+    body = ('<figure><div class="container"><picture><img src="https://i.example.com/DSXZQO586-1.jpg" width="638">'
+            '</picture></div><div class="footer_fstmuk6"><figcaption class="caption_c157">イオン銀行などは経営陣を刷新する'
+            "</figcaption></div></figure>")
+    assert [p.caption for p in _photos(body)] == ["イオン銀行などは経営陣を刷新する"]

@@ -486,6 +486,28 @@ def _caption_element(box: Tag, img: Tag, implicit: bool) -> Tag | None:
     return None
 
 
+def _caption_beside(img: Tag) -> Tag | None:
+    """A caption next to an image that has no box: a ``<figcaption>`` right after the image (or its
+    ``<picture>``), or, after the wrappers that hold nothing but the image, a short block without links
+    that says what the alt text says (``<div><picture>…</picture></div><div><span>alt</span></div>``)."""
+    node = media_root(img)
+    alt = normalize_text(attr(img, "alt")).casefold().rstrip(" .")
+    for _ in range(3):
+        sib = node.find_next_sibling()
+        if sib is not None and sib.name == "figcaption":
+            return sib
+        if sib is not None and alt and sib.name in ("div", "p", "span") and sib.find(["a", "img"]) is None:
+            text = short_text(sib, 200)
+            if text and text.casefold().rstrip(" .") == alt:
+                return sib
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent.name in ("article", "main", "body", "figure") or (
+                short_text(parent, 0) != "" or len(parent.find_all("img", limit=2)) != 1):
+            return None
+        node = parent
+    return None
+
+
 def _is_credit_element(el: Tag) -> bool:
     if el.name == "footer":
         return True
@@ -712,6 +734,8 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
     if box is None or (box.name != "figure" and short_text(box, 0) == ""):
         box, implicit = find_box(img)
     cap_el = _caption_element(box, img, implicit) if box is not None else None
+    if cap_el is None and box is None:
+        cap_el = _caption_beside(img)
     credit_els = _credit_elements(box, img, cap_el) if box is not None else []
     if cap_el is not None and box is not None and cap_el.parent is not None and box not in cap_el.parents:
         credit_els += _credit_elements(cap_el, img, None)

@@ -139,8 +139,8 @@ def prune_html(text: str) -> str | None:
                 mark = True
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
-                if tokens.strip() and _is_boilerplate(tokens):
-                    mark = not _keep_region(el, total_p, tokens)
+                if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
+                    mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
         if mark:
             drop.append(el)
         else:
