@@ -485,3 +485,15 @@ def test_a_figure_footer_holding_the_figcaption_survives_the_pre_pass() -> None:
             '</picture></div><div class="footer_fstmuk6"><figcaption class="caption_c157">イオン銀行などは経営陣を刷新する'
             "</figcaption></div></figure>")
     assert [p.caption for p in _photos(body)] == ["イオン銀行などは経営陣を刷新する"]
+
+
+@pytest.mark.parametrize(("raw", "credit"), [
+    ("고영권 기자", "고영권"),  # HankookIlbo: the reporter's title
+    ("인천=연합뉴스", "연합뉴스"),  # dateline=agency
+    ("민경석 기자", "민경석"),
+    ("Reuters", "Reuters"),
+])
+def test_korean_credit_conventions(raw: str, credit: str) -> None:
+    from worker.extract.photos import clean_photo_credit
+
+    assert clean_photo_credit(raw) == credit
