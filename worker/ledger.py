@@ -12,7 +12,8 @@ not examined again, listed by ``newsingest requeue-lost`` and made pending again
 (in batches), so the table holds the recent work only.
 
 "Lost" is decided exactly, for the Redis broker only: a pending row older than ``requeue_grace``
-whose task id is neither in a queue list nor in kombu's ``unacked`` hash (where a task being run,
+whose task id is neither in a queue list nor in kombu's ``unacked`` hash (one atomic server-side scan
+that returns only the ids it finds, so a deep queue costs Redis time, not transfer) (where a task being run,
 or waiting for its countdown, sits under ``acks_late``), in two consecutive looks a few hundred ms
 apart (a worker may be between its BRPOP and its ``hset``), and still pending in the database after
 the second look (a task marks done before it is acknowledged). A lost task is re-sent at most
@@ -25,7 +26,6 @@ No Celery in here: the callers pass a ``publish(task_id, url, source_id)`` callb
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -95,25 +95,6 @@ def mark_done_quietly(engine: Engine, *, task_id: str | None) -> bool:
 # --------------------------------------------------------------------------- the broker side
 
 
-def _message_id(message: Any) -> str | None:
-    """The task id of a kombu message (protocol 2: ``headers['id']``; else the correlation id)."""
-    if not isinstance(message, dict):
-        return None
-    headers = message.get("headers") or {}
-    task_id = headers.get("id") if isinstance(headers, dict) else None
-    if not task_id:
-        props = message.get("properties") or {}
-        task_id = props.get("correlation_id") if isinstance(props, dict) else None
-    return str(task_id) if task_id else None
-
-
-def _loads(raw: Any) -> Any:
-    try:
-        return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
-    except (ValueError, UnicodeDecodeError, AttributeError):
-        return None
-
-
 def queue_keys(queues: Iterable[str]) -> list[str]:
     """The Redis lists of ``queues``: kombu keeps one list per priority step (``name``,
     ``name\\x06\\x163``, ...)."""
@@ -126,29 +107,51 @@ def queue_keys(queues: Iterable[str]) -> list[str]:
     return keys
 
 
-def broker_task_ids(client: Any, *, queues: Iterable[str], unacked_key: str = "unacked") -> set[str]:
-    """The task ids the Redis broker holds right now: in the queue lists (``LRANGE``) or in kombu's
-    ``unacked`` hash (``HVALS``; each value is ``[message, exchange, routing_key]``). One MULTI:
-    a consistent snapshot."""
-    keys = queue_keys(queues)
-    pipe = client.pipeline(transaction=True)
-    for key in keys:
-        pipe.lrange(key, 0, -1)
-    pipe.hvals(unacked_key)
-    *lists, unacked = pipe.execute()
-    ids: set[str] = set()
-    for items in lists:
-        for raw in items or ():
-            task_id = _message_id(_loads(raw))
-            if task_id:
-                ids.add(task_id)
-    for raw in unacked or ():
-        entry = _loads(raw)
-        if isinstance(entry, list) and entry:
-            task_id = _message_id(entry[0])
-            if task_id:
-                ids.add(task_id)
-    return ids
+#: Server-side scan of the queue lists (in chunks) and of the ``unacked`` hash: returns those of the
+#: candidate task ids (ARGV) that the broker holds. One script runs atomically, like a MULTI, but only
+#: the ids found travel back, whatever the depth of the queues. A kombu message is JSON written by
+#: Python (``"id": "<task id>"`` in its headers; every other id key ends in ``_id``).
+_HELD_IDS_LUA = """
+local want = {}
+for _, id in ipairs(ARGV) do want[id] = true end
+local found = {}
+local function check(raw)
+  local at = string.find(raw, '"id": "', 1, true)
+  while at do
+    local stop = string.find(raw, '"', at + 7, true)
+    if not stop then return end
+    local id = string.sub(raw, at + 7, stop - 1)
+    if want[id] then
+      found[#found + 1] = id
+      want[id] = nil
+      return
+    end
+    at = string.find(raw, '"id": "', stop, true)
+  end
+end
+for i = 1, #KEYS - 1 do
+  local n = redis.call('LLEN', KEYS[i])
+  local start = 0
+  while start < n do
+    for _, raw in ipairs(redis.call('LRANGE', KEYS[i], start, start + 999)) do check(raw) end
+    start = start + 1000
+  end
+end
+for _, raw in ipairs(redis.call('HVALS', KEYS[#KEYS])) do check(raw) end
+return found
+"""
+
+
+def held_task_ids(client: Any, *, queues: Iterable[str], task_ids: Iterable[str],
+                  unacked_key: str = "unacked") -> set[str]:
+    """Those of ``task_ids`` the Redis broker holds right now: in a queue list or in kombu's
+    ``unacked`` hash (each value ``[message, exchange, routing_key]``). One atomic server-side scan
+    (:data:`_HELD_IDS_LUA`): a consistent snapshot, and only the ids found come back."""
+    wanted = sorted(set(task_ids))
+    if not wanted:
+        return set()
+    found = client.eval(_HELD_IDS_LUA, len(queue_keys(queues)) + 1, *queue_keys(queues), unacked_key, *wanted)
+    return {x.decode() if isinstance(x, bytes) else str(x) for x in found or ()}
 
 
 # --------------------------------------------------------------------------- the reaper
@@ -199,10 +202,10 @@ def find_lost(engine: Engine, client: Any, *, queues: Iterable[str], grace: floa
         candidates = {row.task_id: row for row in ledger.pending_older_than(session, before=before, limit=limit)}
     if not candidates:
         return 0, []
-    missing = set(candidates) - broker_task_ids(client, queues=queues)
+    missing = set(candidates) - held_task_ids(client, queues=queues, task_ids=candidates)
     if missing:
         time.sleep(settle)
-        missing -= broker_task_ids(client, queues=queues)
+        missing -= held_task_ids(client, queues=queues, task_ids=missing)
     if not missing:
         return len(candidates), []
     # A task marks its row done before it is acknowledged: still pending now means it was not done

@@ -248,3 +248,21 @@ def test_done_rows_past_the_retention_are_purged_in_batches(backend, request, tm
         assert not report.supported and report.purged == 1
     finally:
         engine.dispose()
+
+
+def test_held_task_ids_scans_deep_queues_server_side_and_matches_only_task_ids(env):
+    """3,000 queued messages: the scan returns exactly the candidate ids that are queued or unacked;
+    a task id that only appears inside another message's arguments is not held."""
+    client = env["client"]
+    ids = [ledger.new_task_id() for _ in range(3000)]
+    for task_id in ids:
+        env["publish"](task_id, f"https://example.com/{task_id}", None)
+    ghost = ledger.new_task_id()
+    env["publish"](ledger.new_task_id(), f'https://example.com/?q="id": "{ghost}"', None)
+    raw = _take(client, ids[7])  # a worker's BRPOP ...
+    client.hset("unacked", "tag-1", json.dumps([json.loads(raw), "", "ingest"]))  # ... and its unacked record
+    _take(client, ids[8])  # lost
+    candidates = [ids[0], ids[7], ids[8], ids[-1], ghost, "not-a-task"]
+    held = ledger.held_task_ids(client, queues=QUEUES, task_ids=candidates)
+    assert held == {ids[0], ids[7], ids[-1]}
+    assert ledger.held_task_ids(client, queues=QUEUES, task_ids=[]) == set()
