@@ -37,7 +37,7 @@ from worker.feed import Announcer
 from worker.fetch.client import Fetcher, FetchPolicy, FetchResult
 from worker.fetch.errors import FetchError, HostBusyError
 from worker.fetch.polite import PoliteFetcher
-from worker.fetch.politeness import HostLimits, LocalLimiter, RedisLimiter
+from worker.fetch.politeness import FileLimiter, HostLimits, Limiter, LocalLimiter, RedisLimiter
 from worker.fetch.robots import RobotsCache
 from worker.fetch.safety import AddressGuard, parse_networks
 from worker.settings import Settings
@@ -80,6 +80,16 @@ class IngestResult:
         return data
 
 
+def make_limiter(settings: Settings) -> Limiter:
+    """Where per-host politeness is kept: Redis when there is one (all machines), else a SQLite file
+    beside the SQLite database (this machine's processes), else this process."""
+    redis_url = settings.effective_redis_url
+    if redis_url:
+        return RedisLimiter(redis_url)
+    path = settings.politeness_path
+    return FileLimiter(path) if path else LocalLimiter()
+
+
 class PipelineContext:
     """What ``ingest`` needs, built once per process: settings, a database engine, a fetcher."""
 
@@ -106,7 +116,7 @@ class PipelineContext:
                                          concurrency=settings.politeness_concurrency)
         self.polite = PoliteFetcher(
             self.fetcher,
-            limiter=RedisLimiter(redis_url) if redis_url else LocalLimiter(),
+            limiter=make_limiter(settings),
             robots=RobotsCache(user_agent=settings.user_agent, ttl=settings.robots_ttl,
                                error_ttl=settings.robots_error_ttl, redis_url=redis_url),
             default_limits=self.default_limits,

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     politeness_delay: float = 1.0  # seconds between two requests to one host (all workers together)
     politeness_concurrency: int = 2  # requests in flight to one host (all workers together)
     politeness_max_wait: float = 2.0  # a task waits this long for a slot, then is rescheduled
+    # without Redis: the SQLite file sharing the limits among this machine's processes (default:
+    # beside a SQLite database file, see politeness_path)
+    politeness_file: str | None = None
     robots_ttl: int = 3600  # seconds a host's robots.txt is kept
     robots_error_ttl: int = 60  # seconds a failed robots.txt (5xx, timeout) is kept before trying again
     # retries of fetches that may succeed later (429/503 with Retry-After, other 5xx, timeouts, resets)
@@ -95,6 +98,23 @@ class Settings(BaseSettings):
     @property
     def broker_is_redis(self) -> bool:
         return is_redis_url(self.broker_url)
+
+    @property
+    def politeness_path(self) -> str | None:
+        """The SQLite file that shares per-host politeness among this machine's processes when there
+        is no Redis: ``politeness_file``, else ``<database>-politeness.sqlite`` beside a SQLite
+        database file; None (limits per process) for an in-memory or server database."""
+        if self.politeness_file:
+            return self.politeness_file
+        if not self.database_url.startswith("sqlite"):
+            return None
+        from sqlalchemy.engine import make_url
+
+        database = make_url(self.database_url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        path = Path(database)
+        return str(path.with_name(f"{path.stem}-politeness.sqlite"))
 
     @property
     def effective_redis_url(self) -> str | None:

@@ -101,3 +101,70 @@ def test_four_workers_by_four_keep_two_per_second_per_host(pg_url, tmp_path, fas
     # both hosts served in parallel, each near its own rate
     assert overlap >= 0.8 * min(end_a - start_a, end_b - start_b)
     assert elapsed < 2 * (PER_HOST + 2) / RATE
+
+
+def _file_limited_fetches(path: str, url: str, n: int) -> None:
+    """One process of the embedded worker's pool: n requests to ``url`` through the shared file."""
+    import requests
+
+    from worker.fetch.politeness import FileLimiter, host_key
+
+    limiter = FileLimiter(path)
+    try:
+        for _ in range(n):
+            with host_slot(limiter, host_key(url), HostLimits(delay=0.0, concurrency=1).with_crawl_delay(0.25),
+                           max_wait=None, lease=5):
+                requests.get(url, timeout=5)
+    finally:
+        limiter.close()
+
+
+def test_file_limiter_is_shared_by_the_processes_of_one_machine(tmp_path):
+    """The embedded default (no Redis): 4 processes x 5 requests to one host with a 0.25 s delay.
+    The server sees them one at a time, at least the delay apart; with a limiter per process they
+    came 4 at a time."""
+    import multiprocessing
+
+    path = str(tmp_path / "newsingest-politeness.sqlite")
+    with FaultServer({"/p": lambda h: send(h, 200, tiny_article(1, "file-limiter"))}) as site:
+        ctx = multiprocessing.get_context("fork")
+        procs = [ctx.Process(target=_file_limited_fetches, args=(path, site.url("/p"), 5)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        times = sorted(t for t, _ in site.log)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    print(f"\nfile limiter: 4 processes x 5 requests, delay 0.25 s: {len(times)} requests in "
+          f"{times[-1] - times[0]:.2f} s, smallest gap {min(gaps):.3f} s, max in any 1-s window "
+          f"{max_in_window(times)}")
+    assert len(times) == 20
+    assert min(gaps) >= 0.2, gaps  # granted >= 0.295 s apart; arrival jitter of a few ms
+    assert max_in_window(times) <= 4
+
+
+def test_file_limiter_leases_stale_times_and_fallback(tmp_path):
+    from worker.fetch.politeness import FileLimiter
+
+    limiter = FileLimiter(str(tmp_path / "p.sqlite"))
+    one = HostLimits(delay=0, concurrency=1)
+    token, _ = limiter.try_acquire("h:80", one, lease=0.3)
+    assert token is not None
+    assert limiter.try_acquire("h:80", one, lease=0.3)[0] is None  # busy: one in flight
+    time.sleep(0.35)  # its process died without releasing: the lease runs out
+    again, _ = limiter.try_acquire("h:80", one, lease=5)
+    assert again is not None
+    limiter.release("h:80", again)
+    # a next-allowed time hours away (a clock step, a previous boot) is stale
+    conn = limiter._connection()
+    conn.execute("UPDATE host_next SET next_at = ? WHERE host = 'h:80'", (time.time() + 86400,))
+    assert limiter.try_acquire("h:80", one, lease=5)[0] is not None
+    limiter.close()
+    # an unusable file: this process limits on its own, and says so
+    broken = FileLimiter(str(tmp_path / "missing-dir" / "p.sqlite"))
+    token, _ = broken.try_acquire("h:80", one, lease=5)
+    assert token is not None and token.startswith("local:")
+    assert broken.try_acquire("h:80", one, lease=5)[0] is None
+    broken.release("h:80", token)
+    assert broken.try_acquire("h:80", one, lease=5)[0] is not None

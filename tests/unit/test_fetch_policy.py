@@ -95,3 +95,25 @@ def test_failures_and_retry_commands(tmp_path):
     assert len(json.loads(sent.stdout)) == 1 and json.loads(sent.stdout)[0]["task_id"]
     bad = newsingest("retry", "--outcome", "nonsense", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "not one of" in bad.stderr
+
+
+def test_where_politeness_is_kept(tmp_path):
+    from worker.fetch.politeness import FileLimiter, LocalLimiter, RedisLimiter
+    from worker.pipeline import make_limiter
+    from worker.settings import Settings
+
+    embedded = Settings(database_url=f"sqlite:///{tmp_path / 'newsingest.sqlite'}",
+                        broker_url=f"sqla+sqlite:///{tmp_path / 'b.sqlite'}", redis_url=None)
+    assert embedded.politeness_path == str(tmp_path / "newsingest-politeness.sqlite")
+    assert isinstance(make_limiter(embedded), FileLimiter)
+    explicit = Settings(database_url="postgresql+psycopg://x@127.0.0.1/db", broker_url="memory://",
+                        redis_url=None, politeness_file=str(tmp_path / "p.sqlite"))
+    assert explicit.politeness_path == str(tmp_path / "p.sqlite")
+    server_db = Settings(database_url="postgresql+psycopg://x@127.0.0.1/db", broker_url="memory://", redis_url=None)
+    assert server_db.politeness_path is None and isinstance(make_limiter(server_db), LocalLimiter)
+    memory = Settings(database_url="sqlite://", broker_url="memory://", redis_url=None)
+    assert memory.politeness_path is None
+    shared = Settings(database_url="sqlite://", broker_url="redis://127.0.0.1:6379/9")
+    limiter = make_limiter(shared)
+    assert isinstance(limiter, RedisLimiter)
+    limiter.close()

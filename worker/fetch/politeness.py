@@ -1,6 +1,7 @@
 """Per-host politeness: a minimum delay between requests and a maximum number in flight, per host,
-shared by every worker process on every machine (an atomic Lua script in Redis), or held in this
-process when there is no Redis (the embedded default).
+shared by every worker process on every machine (an atomic Lua script in Redis), or, with no Redis
+(the embedded default), by every process on this machine through a small SQLite file
+(:class:`FileLimiter`), or held in one process (:class:`LocalLimiter`).
 
 A caller asks for a slot; when the host is busy it is told how long to wait. A Celery task then
 reschedules itself (a short jittered countdown) instead of holding a worker slot; an in-process
@@ -10,6 +11,8 @@ caller simply waits.
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -28,6 +31,9 @@ log = logging.getLogger(__name__)
 #: as the server sees it.
 SAFETY_FACTOR = 1.1
 SAFETY_S = 0.02
+#: :class:`FileLimiter`: a next-allowed time further away than this is stale (a clock step, a
+#: previous boot) and ignored.
+STALE_AFTER_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,81 @@ class RedisLimiter:
 
     def close(self) -> None:
         self._redis.close()
+
+
+class FileLimiter:
+    """The policy in a SQLite file, shared by the processes of one machine (``newsingest run``'s
+    pool processes). Each grant is one ``BEGIN IMMEDIATE`` transaction: SQLite's write lock makes it
+    atomic across processes. Wall-clock times (a next-allowed time more than
+    :data:`STALE_AFTER_S` away is stale, from a clock step or a previous boot, and ignored); held
+    slots expire with their lease, so a killed process frees its slots. If the file cannot be used, the process falls back
+    to its own :class:`LocalLimiter`, logging it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._local = LocalLimiter()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():  # never share a connection across fork
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS host_next (host TEXT PRIMARY KEY, next_at REAL NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS host_slot (token TEXT PRIMARY KEY, host TEXT NOT NULL, "
+                         "expires_at REAL NOT NULL)")
+            conn.execute("CREATE INDEX IF NOT EXISTS host_slot_host ON host_slot (host, expires_at)")
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        interval = limits.interval_ms / 1000
+        try:
+            with self._lock:
+                conn = self._connection()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    now = time.time()
+                    conn.execute("DELETE FROM host_slot WHERE host = ? AND expires_at <= ?", (host, now))
+                    (held,) = conn.execute("SELECT COUNT(*) FROM host_slot WHERE host = ?", (host,)).fetchone()
+                    row = conn.execute("SELECT next_at FROM host_next WHERE host = ?", (host,)).fetchone()
+                    wait = row[0] - now if row and 0 < row[0] - now <= max(interval, STALE_AFTER_S) else 0.0
+                    if held >= limits.concurrency:
+                        wait = max(wait, 0.05)
+                    if wait > 0:
+                        conn.execute("COMMIT")
+                        return None, wait
+                    token = uuid.uuid4().hex
+                    conn.execute("INSERT INTO host_slot (token, host, expires_at) VALUES (?, ?, ?)",
+                                 (token, host, now + lease))
+                    conn.execute("INSERT INTO host_next (host, next_at) VALUES (?, ?) ON CONFLICT (host) "
+                                 "DO UPDATE SET next_at = excluded.next_at", (host, now + interval))
+                    conn.execute("COMMIT")
+                    return token, 0.0
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            log.warning("politeness: %s unusable (%s); limiting %s in this process", self.path, exc, host)
+            local, wait = self._local.try_acquire(host, limits, lease)
+            return (f"local:{local}" if local else None), wait
+
+    def release(self, host: str, token: str) -> None:
+        if token.startswith("local:"):
+            self._local.release(host, token[6:])
+            return
+        try:
+            with self._lock:
+                self._connection().execute("DELETE FROM host_slot WHERE token = ?", (token,))
+        except sqlite3.Error as exc:  # the lease expires by itself
+            log.warning("politeness: cannot release slot of %s: %s", host, exc)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
 
 
 @contextmanager
