@@ -112,6 +112,18 @@ def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
         ("Anh Minh", ["Anh Minh"], None),
         ("Thu Hà và Minh Khôi", ["Thu Hà", "Minh Khôi"], None),
         ("", [], None),
+        # other presses: "by" and "and" words, desk codes, dates beside the name, agencies as authors
+        ("von David Straub", ["David Straub"], None),
+        ("Felix Schröder und Jörg Soldwisch", ["Felix Schröder", "Jörg Soldwisch"], None),
+        ("Trine Juncher Jørgensen og Tôrtia Reimer-Johansen", ["Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen"],
+         None),
+        ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"], None),
+        ("Corina Gall (cog), David Vonplon (dvp)", ["Corina Gall", "David Vonplon"], None),
+        ("Steven Davidoff Solomon July 29", ["Steven Davidoff Solomon"], None),
+        ("Gillian Mohney March 11, 2015 3:46 PM", ["Gillian Mohney"], None),
+        ("23 APR 2024", [], None),
+        ("BR24 Redaktion", ["BR24 Redaktion"], None),
+        ("Von DPA", ["DPA"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:

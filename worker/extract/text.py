@@ -97,7 +97,12 @@ _ROLE_SUFFIX_RE = re.compile(
     r"compiled|th|tổng hợp từ .*)[\)\]]\s*$",
     re.I,
 )
-_AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\s*\|\s*")
+# separators between names: dashes, punctuation, and "and" in the languages of the press we read
+_AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and|und|og|och|et|en|y|e|i)\s+|\s*\|\s*")
+# "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
+_BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
+# "Corina Gall (cog)": a short parenthesis after a name (initials, a desk code)
+_NAME_TAG_RE = re.compile(r"\s*\((?:[^()]{1,12})\)?$")
 
 
 def _looks_like_agency(name: str) -> bool:
@@ -105,6 +110,27 @@ def _looks_like_agency(name: str) -> bool:
         return True
     # an acronym like "TTXVN", "NLĐO", "PV"
     return bool(re.fullmatch(r"[A-ZĐ0-9.]{2,8}", name)) and name not in {"PV"}
+
+
+_MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december januar februar märz mai juni juli oktober dezember janvier "
+    "février mars avril juin juillet août septembre octobre novembre décembre enero febrero marzo abril "
+    "mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+)
+
+
+def _name_only(name: str) -> str:
+    """A name cut before the date or time written after it ("Steven Solomon July 29" -> "Steven
+    Solomon"; "23 Apr 2024" -> ""): no word of a name starts with a digit."""
+    words = name.split()
+    for i, word in enumerate(words):
+        if word[:1].isdigit():  # a number, a date, a time ("BR24 Redaktion" is a name)
+            words = words[:i]
+            while words and words[-1].casefold().strip(".,") in _MONTHS:
+                words.pop()
+            break
+    return " ".join(words).strip(" ,;:-–—")
 
 
 def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
@@ -116,7 +142,8 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     text = normalize_text(byline)
     if not text:
         return [], None
-    text = re.sub(r"^(?:by|bởi|tác giả|author)\s*:?\s+", "", text, flags=re.I)
+    by = _BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
+    text = _BY_RE.sub("", text)
     attribution: str | None = None
     m = re.match(r"^(?:theo|nguồn|nguồn|source|according to)\s*:?\s+(?P<rest>.+)$", text, re.I)
     if m:
@@ -134,10 +161,10 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         text = text[: suffix.start()].strip()
     authors: list[str] = []
     for part in _AUTHOR_SPLIT_RE.split(text):
-        name = part.strip(" .:-–—()")
+        name = _name_only(_NAME_TAG_RE.sub("", _BY_RE.sub("", part.strip())).strip(" .:-–—()"))
         if not name or len(name) > 60 or len(name.split()) > 6:
             continue
-        if _looks_like_agency(name):
+        if _looks_like_agency(name) and not by:
             attribution = attribution or name
             continue
         if name.casefold() not in {a.casefold() for a in authors}:
