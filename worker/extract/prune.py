@@ -101,6 +101,7 @@ def prune_html(text: str) -> str | None:
     if root is None:
         return None
     total_p = sum(len(p.text_content()) for p in root.iter("p"))
+    toggles = _toggle_blocks(root)
     drop: list[etree._Element] = []
     stack: list[etree._Element] = [root]
     while stack:
@@ -135,7 +136,7 @@ def prune_html(text: str) -> str | None:
             style = el.get("style")
             if el.get("hidden") is not None or (style and _HIDDEN_STYLE_RE.search(style)):
                 mark = el.find(".//h1") is None
-            elif tag in ("div", "section") and is_consent_placeholder(el):
+            elif tag in ("div", "section") and (el in toggles or any(k.startswith("data-embed") for k in el.attrib)):
                 mark = True
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -165,6 +166,25 @@ def prune_html(text: str) -> str | None:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
         return None
+
+
+def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
+    """The consent notices and polls of the page (:func:`is_consent_placeholder`), found from their
+    checkboxes and radio buttons upwards: a few ancestors per input, not a scan of every block."""
+    found: set[etree._Element] = set()
+    for inp in root.iter("input"):
+        if (inp.get("type") or "").lower() not in ("checkbox", "radio"):
+            continue
+        anc, outermost = inp.getparent(), None
+        for _ in range(6):  # the outermost block that still qualifies: the poll with its question
+            if anc is None or anc.tag in ("body", "html", "article", "main", "form"):
+                break
+            if anc.tag in ("div", "section") and is_consent_placeholder(anc):
+                outermost = anc
+            anc = anc.getparent()
+        if outermost is not None:
+            found.add(outermost)
+    return found
 
 
 def is_consent_placeholder(el: etree._Element) -> bool:
