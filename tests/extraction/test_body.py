@@ -302,3 +302,18 @@ def test_a_menu_with_a_checkbox_toggle_and_radio_tabs_with_links_are_not_consent
     for block in (menu, tabs):
         root = lh.document_fromstring(f"<html><body>{block}</body></html>")
         assert not is_consent_placeholder(root.find(".//div"))
+
+
+def test_the_site_home_page_is_not_an_article() -> None:
+    """rnd.de's home page: og:type website, JSON-LD WebPage, a date, and newsletter blurbs long enough
+    to pass for paragraphs. No article lives at "/"; the same page under an article path is one."""
+    blurbs = "".join(f"<p>{_para(i, 'the newsletter')}</p>" for i in range(4))
+    html = ('<html lang="de"><head><title>RND - Aktuelle Nachrichten</title><meta property="og:type" content="website">'
+            '<link rel="canonical" href="https://www.rnd.de/">'
+            '<meta property="article:published_time" content="2025-12-17T09:36:29+00:00"></head>'
+            f"<body><main><div class=\"newsletter-teaser\">{blurbs}</div></main></body></html>")
+    home = extract_article(html, "https://www.rnd.de/")
+    assert not home.is_article and home.reason == "the site's home page"
+    page = extract_article(html.replace('href="https://www.rnd.de/"', 'href="https://www.rnd.de/politik/a-123.html"'),
+                           "https://www.rnd.de/politik/a-123.html")
+    assert page.is_article, page.reason

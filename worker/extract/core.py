@@ -102,6 +102,18 @@ def _common_ancestor(a: Tag | None, b: Tag | None) -> Tag | None:
     return None
 
 
+def _is_home_page(url: str, canonical: str | None) -> bool:
+    """The page (by its canonical URL when it names one) is the root of its site: no article lives
+    at "/" (a query string, "?p=123", can still name one)."""
+    for u in (canonical, url):
+        if not u:
+            continue
+        parts = urlsplit(u)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return parts.path in ("", "/") and not parts.query
+    return False
+
+
 def _default_tz(host: str, soup: BeautifulSoup, profile: SiteProfile | None) -> tzinfo | None:
     if host.endswith(".vn") or profile is not None:
         return VN_TZ
@@ -415,6 +427,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
     category = _find_category(idx, st, prof)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
                                            published is not None)
+    if is_article and not st.has_article_ld and _is_home_page(url, st.canonical_url):
+        is_article, reason = False, "the site's home page"
 
     # authors / byline
     byline = _find_byline(idx, region, prof) or result.byline
