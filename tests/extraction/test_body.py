@@ -317,3 +317,17 @@ def test_the_site_home_page_is_not_an_article() -> None:
     page = extract_article(html.replace('href="https://www.rnd.de/"', 'href="https://www.rnd.de/politik/a-123.html"'),
                            "https://www.rnd.de/politik/a-123.html")
     assert page.is_article, page.reason
+
+
+def test_one_long_unlinked_paragraph_without_metadata_is_an_article_and_a_blurb_list_is_not() -> None:
+    """Postlight's saved Wired/Yahoo pages: no og/JSON-LD, one long paragraph of prose (a short article
+    or a page saved with its first paragraph): an article. Short linked blurbs stay a list page."""
+    long_para = " ".join(_para(i) for i in range(4))  # ~580 characters, no links
+    html = (f"<html><head><title>An Ode to the Rosetta Spacecraft</title></head><body><main><article>"
+            f"<h1>An Ode to the Rosetta Spacecraft</h1><p>{long_para}</p></article></main></body></html>")
+    a = extract_article(html, "https://www.wired.com/2016/09/ode-rosetta-spacecraft/")
+    assert a.is_article, a.reason
+    blurbs = "".join(f'<p><a href="/s/{i}">{_para(i)[:90]}</a> More</p>' for i in range(2))
+    listing = extract_article(f"<html><head><title>Science</title></head><body><main>{blurbs}</main></body></html>",
+                              "https://www.wired.com/category/science/")
+    assert not listing.is_article
