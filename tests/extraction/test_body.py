@@ -331,3 +331,15 @@ def test_one_long_unlinked_paragraph_without_metadata_is_an_article_and_a_blurb_
     listing = extract_article(f"<html><head><title>Science</title></head><body><main>{blurbs}</main></body></html>",
                               "https://www.wired.com/category/science/")
     assert not listing.is_article
+
+
+def test_a_short_japanese_news_item_is_long_enough() -> None:
+    # asahi.com: 230 characters of Japanese are a whole news item; as many Latin letters are not
+    text = ("文化庁は１日、アート、エンターテインメント、アニメーション、マンガの４部門で優れた作品を顕彰する今年度の"
+            "メディア芸術祭賞を発表した。エンターテインメント部門の大賞はＮＨＫのテレビ番組が受賞した。")
+    html = (f'<html lang="ja"><head><meta property="og:type" content="article"></head><body><article>'
+            f"<h1>メディア芸術祭賞を発表</h1><p>{text}</p><p>{text[:60]}</p></article></body></html>")
+    assert 100 < len(text) + 60 < 250
+    assert extract_article(html, "https://www.asahi.com/articles/ASM3135.html").is_article
+    latin = html.replace(text, "x" * len(text))
+    assert not extract_article(latin, "https://www.asahi.com/articles/ASM3135.html").is_article

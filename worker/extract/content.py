@@ -662,9 +662,11 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     if container is None:
         return False, "no content container found"
     text_blocks = result.text_blocks
+    # a Chinese/Japanese/Korean character carries about what a short word does: it counts twice
     body_len = sum(len(b.text) for b in text_blocks)
+    weight = body_len + sum(len(_CJK_RE.findall(b.text)) for b in text_blocks)
     long_paras = sum(1 for b in text_blocks if len(b.text) >= 60)
-    if body_len < MIN_ARTICLE_CHARS:
+    if weight < MIN_ARTICLE_CHARS:
         return False, f"too little article text ({body_len} chars)"
     teasers = _teaser_items(container)
     if teasers >= 3 and (teasers >= 0.75 * long_paras or (teasers >= 8 and teasers >= 0.5 * long_paras)):
