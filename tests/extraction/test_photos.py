@@ -497,3 +497,26 @@ def test_korean_credit_conventions(raw: str, credit: str) -> None:
     from worker.extract.photos import clean_photo_credit
 
     assert clean_photo_credit(raw) == credit
+
+
+def test_noscript_swap_keeps_the_text_after_the_placeholder_and_every_gallery_image() -> None:
+    body = ('<p>The minister said <img src="data:image/gif;base64,R0l"> that the KEY-SENTENCE stays in the body '
+            'of the article.<noscript><img src="https://x.example/real.jpg"></noscript></p>'
+            '<div class="gallery">' + "".join(
+                f'<figure><img src="data:image/gif;base64,R0l"><noscript><img src="https://x.example/g{i}.jpg">'
+                f"</noscript><figcaption>Bild {i}</figcaption></figure>" for i in range(3)) + "</div>")
+    a = extract_article(_page(body), BASE)
+    assert "KEY-SENTENCE stays in the body" in a.body
+    assert [p.src for p in a.photos] == ["https://x.example/real.jpg"] + [f"https://x.example/g{i}.jpg" for i in range(3)]
+
+
+def test_a_block_with_pictures_is_never_a_consent_box_or_poll() -> None:
+    # a CSS-only carousel: radio buttons of one group, and figures
+    slides = "".join(f'<input type="radio" name="c" id="s{i}"><label for="s{i}"></label>'
+                     f'<figure><img src="https://x.example/slide{i}.jpg" width="800"><figcaption>Slide {i}</figcaption>'
+                     "</figure>" for i in range(3))
+    assert len(_photos(f'<div class="carousel">{slides}</div>')) == 3
+    # a body wrapper that merely carries a data-embed* flag
+    a = extract_article(_page("").replace('<div class="article-body">', '<div class="article-body" data-embedded="false">'),
+                        BASE)
+    assert a.is_article, a.reason

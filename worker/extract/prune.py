@@ -26,6 +26,7 @@ outside the body are dropped, so the soup is smaller still.
 
 from __future__ import annotations
 
+import itertools
 import re
 from itertools import accumulate
 
@@ -136,7 +137,8 @@ def prune_html(text: str) -> str | None:
             style = el.get("style")
             if el.get("hidden") is not None or (style and _HIDDEN_STYLE_RE.search(style)):
                 mark = el.find(".//h1") is None
-            elif tag in ("div", "section") and (el in toggles or any(k.startswith("data-embed") for k in el.attrib)):
+            elif tag in ("div", "section") and (el in toggles or (
+                    any(k.startswith("data-embed") for k in el.attrib) and is_consent_placeholder(el))):
                 mark = True
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -170,8 +172,9 @@ def prune_html(text: str) -> str | None:
 
 def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
     """The consent notices and polls of the page (:func:`is_consent_placeholder`), found from their
-    checkboxes and radio buttons upwards: a few ancestors per input, not a scan of every block."""
+    checkboxes and radio buttons upwards: a few ancestors per input, each block judged once."""
     found: set[etree._Element] = set()
+    judged: dict[etree._Element, bool] = {}
     for inp in root.iter("input"):
         if (inp.get("type") or "").lower() not in ("checkbox", "radio"):
             continue
@@ -179,30 +182,47 @@ def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
         for _ in range(6):  # the outermost block that still qualifies: the poll with its question
             if anc is None or anc.tag in ("body", "html", "article", "main", "form"):
                 break
-            if anc.tag in ("div", "section") and is_consent_placeholder(anc):
-                outermost = anc
+            if anc.tag in ("div", "section"):
+                if anc not in judged:
+                    judged[anc] = is_consent_placeholder(anc)
+                if judged[anc]:
+                    outermost = anc
             anc = anc.getparent()
         if outermost is not None:
             found.add(outermost)
     return found
 
 
+def _text_at_most(el: etree._Element, limit: int) -> bool:
+    """The text of ``el`` has at most ``limit`` characters (reading stops as soon as it has more)."""
+    n = 0
+    for chunk in el.itertext():
+        n += len(chunk.strip())
+        if n > limit:
+            return False
+    return True
+
+
 def is_consent_placeholder(el: etree._Element) -> bool:
     """A "two-click" embed placeholder: the embed itself waits in a ``data-embed*`` attribute, or the
     block is a short notice with a consent toggle (``<input type=checkbox>`` and its ``<label>``) and a
     link or two (the privacy policy): "Empfohlener redaktioneller Inhalt … YouTube-Inhalte erlauben".
-    Also a reader poll: a short block of radio buttons of one group, without links."""
-    if any(k.startswith("data-embed") for k in el.attrib):
+    Also a reader poll: a short block of radio buttons of one group, without links. Never a block with
+    the headline or with pictures (a CSS carousel is radio buttons too)."""
+    embed = any(k.startswith("data-embed") for k in el.attrib)
+    if not _text_at_most(el, 1500 if embed else 600):
+        return False
+    if el.find(".//h1") is not None or any(True for _ in el.iter("img", "picture", "figure")):
+        return False
+    if embed:
         return True
     radios = [i.get("name") for i in el.iter("input") if (i.get("type") or "").lower() == "radio"]
-    if len(radios) >= 2 and len(set(radios)) == 1 and el.find(".//a[@href]") is None and el.find(".//h1") is None:
-        return len(el.text_content()) < 600  # a reader poll: a question and its answer buttons
+    if len(radios) >= 2 and len(set(radios)) == 1 and el.find(".//a[@href]") is None:
+        return True  # a reader poll: a question and its answer buttons
     toggle = next((i for i in el.iter("input") if (i.get("type") or "").lower() == "checkbox" and i.get("id")), None)
-    links = el.findall(".//a[@href]")
-    if toggle is None or el.find(".//h1") is not None or not 1 <= len(links) <= 2:
+    if toggle is None or not 1 <= len(el.findall(".//a[@href]")) <= 2:
         return False  # a notice links to the privacy policy; a list of links with a toggle is a menu
-    label = next((lb for lb in el.iter("label") if lb.get("for") == toggle.get("id")), None)
-    return label is not None and len(el.text_content()) < 600
+    return any(lb.get("for") == toggle.get("id") for lb in el.iter("label"))
 
 
 def _real_image(img: etree._Element) -> bool:
@@ -212,31 +232,51 @@ def _real_image(img: etree._Element) -> bool:
     return any(k.endswith("srcset") and v.strip() for k, v in img.attrib.items())
 
 
+def _nearby_images(el: etree._Element) -> list[etree._Element]:
+    """The images just before a ``<noscript>`` (its three previous element siblings, or the single
+    image inside one of them) and right after it: where the script-loaded copy sits."""
+    out: list[etree._Element] = []
+    sib = el.getprevious()
+    for _ in range(3):
+        if sib is None:
+            break
+        if isinstance(sib.tag, str):
+            if sib.tag == "img":
+                out.append(sib)
+            elif sib.tag != "noscript":
+                inner = list(itertools.islice(sib.iter("img"), 2))
+                if len(inner) == 1:
+                    out.append(inner[0])
+        sib = sib.getprevious()
+    nxt = el.getnext()
+    if nxt is not None and nxt.tag == "img":
+        out.append(nxt)
+    return out
+
+
 def _noscript_image(el: etree._Element) -> bool:
-    """A ``<noscript>`` fallback that is the only real copy of a photo (the script-loaded one is a
-    placeholder, or absent): its <img> is put in the placeholder's place, or the noscript unwrapped.
-    True when the noscript was used so (the caller keeps it), False when it is to be dropped."""
-    imgs = [i for i in el.iter("img") if _real_image(i)]
+    """A ``<noscript>`` fallback that is the only real copy of a photo (the script-loaded one beside it
+    is a placeholder, or absent): its <img> takes the placeholder's place (keeping the text after it),
+    or the noscript is unwrapped where a picture has nothing else. True when the noscript was used so
+    (the caller keeps it), False when it is to be dropped."""
+    imgs = [i for i in itertools.islice(el.iter("img"), 3) if _real_image(i)]
     parent = el.getparent()
     if len(imgs) != 1 or parent is None:
         return False
     fallback = imgs[0]
-    others = [i for i in parent.iter("img") if not _inside_el(i, el)]
-    if any(_real_image(i) for i in others):
+    nearby = _nearby_images(el)
+    if any(_real_image(i) for i in nearby):
         return False  # the script-loaded copy has its URL: the noscript one is a duplicate
-    for placeholder in others[:1]:
-        placeholder.getparent().replace(placeholder, fallback)
+    if nearby:
+        placeholder = nearby[0]
+        holder = placeholder.getparent()
+        if holder is not None:
+            fallback.tail, placeholder.tail = placeholder.tail, None
+            holder.replace(placeholder, fallback)
         return False
-    el.tag = "span"  # <picture><noscript><img></noscript></picture>: the image stays where it was
-    return True
-
-
-def _inside_el(el: etree._Element, ancestor: etree._Element) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
+    if parent.tag == "picture" or (len(parent) <= 3 and parent.find(".//img") is fallback):
+        el.tag = "span"  # <picture><noscript><img></noscript></picture>: the image stays where it was
+        return True
     return False
 
 
