@@ -168,3 +168,32 @@ def test_file_limiter_leases_stale_times_and_fallback(tmp_path):
     assert broken.try_acquire("h:80", one, lease=5)[0] is None
     broken.release("h:80", token)
     assert broken.try_acquire("h:80", one, lease=5)[0] is not None
+
+
+def test_file_limiter_interrupted_mid_grant_rolls_back_and_lets_the_interruption_through(tmp_path):
+    """A task's time limit can fire inside a grant: the exception reaches the task unchanged, the
+    transaction is rolled back, and the file's write lock is free for the other processes."""
+    from worker.fetch.politeness import FileLimiter
+
+    class Interrupted(Exception):
+        pass
+
+    class Exploding:  # read inside the transaction, after the first statements
+        interval_ms = 0
+
+        @property
+        def concurrency(self) -> int:
+            raise Interrupted("soft time limit")
+
+    path = str(tmp_path / "p.sqlite")
+    one, other = FileLimiter(path), FileLimiter(path)
+    assert one.try_acquire("h:80", HostLimits(delay=0, concurrency=1), lease=5)[0] is not None  # file set up
+    with pytest.raises(Interrupted):
+        one.try_acquire("h:80", Exploding(), lease=5)  # type: ignore[arg-type]
+    assert one._conn is None or not one._conn.in_transaction
+    token, _ = other.try_acquire("k:80", HostLimits(delay=0, concurrency=1), lease=5)
+    # from the file, not the fallback: a write lock left held would have made it time out
+    assert token is not None and not token.startswith("local:")
+    assert not one.try_acquire("k:80", HostLimits(delay=0, concurrency=1), lease=5)[0]  # k is busy, seen in the file
+    one.close()
+    other.close()

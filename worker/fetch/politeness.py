@@ -181,71 +181,100 @@ class FileLimiter:
     slots expire with their lease, so a killed process frees its slots. If the file cannot be used, the process falls back
     to its own :class:`LocalLimiter`, logging it."""
 
+    #: After an error the file is left alone this long (limits in this process meanwhile).
+    RETRY_AFTER_S = 60.0
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._broken_until = 0.0
         self._local = LocalLimiter()
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():  # never share a connection across fork
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS host_next (host TEXT PRIMARY KEY, next_at REAL NOT NULL)")
-            conn.execute("CREATE TABLE IF NOT EXISTS host_slot (token TEXT PRIMARY KEY, host TEXT NOT NULL, "
-                         "expires_at REAL NOT NULL)")
-            conn.execute("CREATE INDEX IF NOT EXISTS host_slot_host ON host_slot (host, expires_at)")
+            # busy timeout below the politeness wait: a stuck writer costs a grant, not a task
+            conn = sqlite3.connect(self.path, timeout=2, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS host_next (host TEXT PRIMARY KEY, next_at REAL NOT NULL)")
+                conn.execute("CREATE TABLE IF NOT EXISTS host_slot (token TEXT PRIMARY KEY, host TEXT NOT NULL, "
+                             "expires_at REAL NOT NULL)")
+                conn.execute("CREATE INDEX IF NOT EXISTS host_slot_host ON host_slot (host, expires_at)")
+            except BaseException:
+                conn.close()
+                raise
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
-    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and self._pid == os.getpid():
+            try:
+                conn.close()
+            except sqlite3.Error:
+                log.debug("politeness: closing %s failed", self.path, exc_info=True)
+
+    def _grant(self, conn: sqlite3.Connection, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        """One grant decision inside an open ``BEGIN IMMEDIATE`` transaction (committed by the caller)."""
         interval = limits.interval_ms / 1000
-        try:
-            with self._lock:
-                conn = self._connection()
-                conn.execute("BEGIN IMMEDIATE")
+        now = time.time()
+        conn.execute("DELETE FROM host_slot WHERE host = ? AND expires_at <= ?", (host, now))
+        (held,) = conn.execute("SELECT COUNT(*) FROM host_slot WHERE host = ?", (host,)).fetchone()
+        row = conn.execute("SELECT next_at FROM host_next WHERE host = ?", (host,)).fetchone()
+        wait = row[0] - now if row and 0 < row[0] - now <= max(interval, STALE_AFTER_S) else 0.0
+        if held >= limits.concurrency:
+            wait = max(wait, 0.05)
+        if wait > 0:
+            return None, wait
+        token = uuid.uuid4().hex
+        conn.execute("INSERT INTO host_slot (token, host, expires_at) VALUES (?, ?, ?)", (token, host, now + lease))
+        conn.execute("INSERT INTO host_next (host, next_at) VALUES (?, ?) ON CONFLICT (host) "
+                     "DO UPDATE SET next_at = excluded.next_at", (host, now + interval))
+        return token, 0.0
+
+    def try_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        with self._lock:
+            if time.monotonic() >= self._broken_until:
                 try:
-                    now = time.time()
-                    conn.execute("DELETE FROM host_slot WHERE host = ? AND expires_at <= ?", (host, now))
-                    (held,) = conn.execute("SELECT COUNT(*) FROM host_slot WHERE host = ?", (host,)).fetchone()
-                    row = conn.execute("SELECT next_at FROM host_next WHERE host = ?", (host,)).fetchone()
-                    wait = row[0] - now if row and 0 < row[0] - now <= max(interval, STALE_AFTER_S) else 0.0
-                    if held >= limits.concurrency:
-                        wait = max(wait, 0.05)
-                    if wait > 0:
+                    conn = self._connection()
+                    try:
+                        conn.execute("BEGIN IMMEDIATE")
+                        token, wait = self._grant(conn, host, limits, lease)
                         conn.execute("COMMIT")
-                        return None, wait
-                    token = uuid.uuid4().hex
-                    conn.execute("INSERT INTO host_slot (token, host, expires_at) VALUES (?, ?, ?)",
-                                 (token, host, now + lease))
-                    conn.execute("INSERT INTO host_next (host, next_at) VALUES (?, ?) ON CONFLICT (host) "
-                                 "DO UPDATE SET next_at = excluded.next_at", (host, now + interval))
-                    conn.execute("COMMIT")
-                    return token, 0.0
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as exc:
-            log.warning("politeness: %s unusable (%s); limiting %s in this process", self.path, exc, host)
-            local, wait = self._local.try_acquire(host, limits, lease)
-            return (f"local:{local}" if local else None), wait
+                        return token, wait
+                    except BaseException:
+                        # whatever interrupted us (a database error, a task's time limit) propagates
+                        # unchanged; an open transaction is rolled back, or the connection dropped
+                        if conn.in_transaction:
+                            try:
+                                conn.execute("ROLLBACK")
+                            except sqlite3.Error:
+                                self._drop_connection()
+                        raise
+                except sqlite3.Error as exc:
+                    self._drop_connection()
+                    self._broken_until = time.monotonic() + self.RETRY_AFTER_S
+                    log.warning("politeness: %s unusable (%s); limiting in this process for %.0f s",
+                                self.path, exc, self.RETRY_AFTER_S)
+        local, wait = self._local.try_acquire(host, limits, lease)
+        return (f"local:{local}" if local else None), wait
 
     def release(self, host: str, token: str) -> None:
         if token.startswith("local:"):
             self._local.release(host, token[6:])
             return
-        try:
-            with self._lock:
+        with self._lock:
+            try:
                 self._connection().execute("DELETE FROM host_slot WHERE token = ?", (token,))
-        except sqlite3.Error as exc:  # the lease expires by itself
-            log.warning("politeness: cannot release slot of %s: %s", host, exc)
+            except sqlite3.Error as exc:  # the lease expires by itself
+                self._drop_connection()
+                log.warning("politeness: cannot release slot of %s: %s", host, exc)
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                self._conn.close()
-            self._conn = None
+            self._drop_connection()
 
 
 @contextmanager
