@@ -304,20 +304,24 @@ def _worker_main(argv: list[str]) -> None:
     (``_terminate_pool`` -> ``_help_stuff_finish``) takes the pool's inqueue lock, and waits for ever
     when a pool process was killed while holding it, which is what a SIGTERM sent to the whole
     process group does (Ctrl-C in a terminal, systemd's KillMode=control-group, ``kill -- -PGID``).
-    By the time ``worker_main`` returns the worker has shut down: tasks finished or sent back to the
-    broker, pool processes gone. Logs and standard streams are flushed first.
+    By the time the worker command returns it has shut down: tasks finished or sent back to the
+    broker, pool processes gone. The exit status is the worker's; the metrics folder this process
+    made is removed, logs and standard streams are flushed first.
     """
     import logging
     import os
     import sys
 
     from worker.celery_app import app as celery
+    from worker.metrics_dir import remove_own_multiprocess_dir
 
     code = 0
     try:
-        celery.worker_main(argv)
+        returned = celery.start(argv)  # (worker_main would drop the worker's exit status)
+        code = returned if isinstance(returned, int) else 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    remove_own_multiprocess_dir()  # its atexit removal is skipped below
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

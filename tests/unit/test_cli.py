@@ -127,3 +127,30 @@ def test_requeue_lost_lists_given_up_tasks_and_status_counts_them(env, tmp_path)
     assert retried["retried"] == 1 and retried["given_up_total"] == 0
     status = json.loads(newsingest("status", "--json", env=env, cwd=tmp_path).stdout)
     assert status["task_ledger"] == {"pending": 1, "given_up": 0}
+
+
+def test_worker_main_exits_with_the_workers_status_and_removes_its_metrics_folder(tmp_path):
+    """`newsingest worker`/`run` leave through os._exit once Celery's worker command has returned; the
+    status is the worker's own, and the metrics folder the process made is removed (its atexit
+    removal is skipped). The Celery command is replaced by a stub returning status 3."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "from worker.metrics_dir import prepare_multiprocess_dir\n"
+        "folder = prepare_multiprocess_dir()\n"
+        "print(folder, flush=True)\n"
+        "from worker.celery_app import app\n"
+        "app.start = lambda argv=None: 3\n"
+        "from scheduler.cli import _worker_main\n"
+        "_worker_main(['worker'])\n"
+        "print('not reached')\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
+                          cwd=tmp_path)
+    folder = proc.stdout.splitlines()[0]
+    assert proc.returncode == 3, proc.stderr
+    assert "not reached" not in proc.stdout
+    assert not __import__("os").path.exists(folder)
