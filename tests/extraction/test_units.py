@@ -124,6 +124,14 @@ def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
         ("23 APR 2024", [], None),
         ("BR24 Redaktion", ["BR24 Redaktion"], None),
         ("Von DPA", ["DPA"], None),
+        # names and desks with those words or digits stay whole
+        ("José Ortega y Gasset", ["José Ortega y Gasset"], None),
+        ("Jordi Pujol i Soley", ["Jordi Pujol i Soley"], None),
+        ("José Bonifácio de Andrada e Silva", ["José Bonifácio de Andrada e Silva"], None),
+        ("Redaktion Politik und Wirtschaft", ["Redaktion Politik und Wirtschaft"], None),
+        ("Ngọc Mai 08:00", ["Ngọc Mai"], None),
+        ("Anna August 12.03.2024", ["Anna August"], None),
+        ("20 Minuten", ["20 Minuten"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:

@@ -98,7 +98,10 @@ _ROLE_SUFFIX_RE = re.compile(
     re.I,
 )
 # separators between names: dashes, punctuation, and "and" in the languages of the press we read
-_AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and|und|og|och|et|en|y|e|i)\s+|\s*\|\s*")
+_AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\s*\|\s*")
+# "and" of other languages: also a part of names ("José Ortega y Gasset", "Jordi Pujol i Soley",
+# "Andrada e Silva"), so a split is made only between two names of two words or more
+_AND_WORD_RE = re.compile(r"\s+(?:und|og|och|et|en|y|e|i)\s+")
 # "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
 _BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
 # "Corina Gall (cog)": a short parenthesis after a name (initials, a desk code)
@@ -120,17 +123,44 @@ _MONTHS = frozenset(
 )
 
 
+_DAY_OR_YEAR_RE = re.compile(r"^(?:\d{1,2}|\d{4})[.,]?$")
+
+
+def _date_word(word: str) -> bool:
+    w = word.strip(".,")
+    return (w[:1].isdigit() or w.casefold() in _MONTHS or w.lower() in ("am", "pm", "uhr", "h")
+            or (w.isupper() and 2 <= len(w) <= 4))  # a time zone: "IST", "GMT", "CEST"
+
+
 def _name_only(name: str) -> str:
     """A name cut before the date or time written after it ("Steven Solomon July 29" -> "Steven
-    Solomon"; "23 Apr 2024" -> ""): no word of a name starts with a digit."""
+    Solomon"; "23 Apr 2024" -> ""): no word of a name starts with a digit. A month word goes with
+    the day or year after it ("July 29", "Oct 9,", "December 2016"), not with a time or a full date
+    ("Ngọc Mai 08:00", "Anna August 12.03.2024")."""
     words = name.split()
     for i, word in enumerate(words):
         if word[:1].isdigit():  # a number, a date, a time ("BR24 Redaktion" is a name)
+            if i == 0:  # "23 APR 2024" is no name; "20 Minuten" is one
+                return "" if all(_date_word(w) for w in words) else name
+            cut = words[i]
             words = words[:i]
-            while words and words[-1].casefold().strip(".,") in _MONTHS:
+            if _DAY_OR_YEAR_RE.match(cut) and len(words) > 1 and words[-1].casefold().strip(".,") in _MONTHS:
                 words.pop()
             break
     return " ".join(words).strip(" ,;:-–—")
+
+
+def _split_and_word(chunk: str) -> list[str]:
+    """``chunk`` split at an "and" word of another language when both sides are names of two words or
+    more, each capitalised ("Ana García y Luis Pérez"); whole otherwise ("José Ortega y Gasset")."""
+    m = _AND_WORD_RE.search(chunk)
+    if not m:
+        return [chunk]
+    left, right = chunk[: m.start()].strip(), chunk[m.end():].strip()
+    lw, rw = _BY_RE.sub("", left).split(), right.split()
+    if len(lw) >= 2 and len(rw) >= 2 and lw[0][:1].isupper() and rw[0][:1].isupper():
+        return [left, *_split_and_word(right)]
+    return [chunk]
 
 
 def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
@@ -160,7 +190,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
             attribution = im.group(1).strip()
         text = text[: suffix.start()].strip()
     authors: list[str] = []
-    for part in _AUTHOR_SPLIT_RE.split(text):
+    for part in (piece for chunk in _AUTHOR_SPLIT_RE.split(text) for piece in _split_and_word(chunk)):
         name = _name_only(_NAME_TAG_RE.sub("", _BY_RE.sub("", part.strip())).strip(" .:-–—()"))
         if not name or len(name) > 60 or len(name.split()) > 6:
             continue
