@@ -115,8 +115,10 @@ _HELD_IDS_LUA = """
 local want = {}
 for _, id in ipairs(ARGV) do want[id] = true end
 local found = {}
+local unread = 0
 local function check(raw)
   local at = string.find(raw, '"id": "', 1, true)
+  if not at then unread = unread + 1 end
   while at do
     local stop = string.find(raw, '"', at + 7, true)
     if not stop then return end
@@ -138,8 +140,14 @@ for i = 1, #KEYS - 1 do
   end
 end
 for _, raw in ipairs(redis.call('HVALS', KEYS[#KEYS])) do check(raw) end
+table.insert(found, 1, unread)
 return found
 """
+
+
+class UnreadableBrokerError(RuntimeError):
+    """The broker holds messages whose task id the scan cannot read (another serializer, task
+    protocol 1): lost and queued tasks cannot be told apart, so nothing is re-sent."""
 
 
 def held_task_ids(client: Any, *, queues: Iterable[str], task_ids: Iterable[str],
@@ -150,8 +158,11 @@ def held_task_ids(client: Any, *, queues: Iterable[str], task_ids: Iterable[str]
     wanted = sorted(set(task_ids))
     if not wanted:
         return set()
-    found = client.eval(_HELD_IDS_LUA, len(queue_keys(queues)) + 1, *queue_keys(queues), unacked_key, *wanted)
-    return {x.decode() if isinstance(x, bytes) else str(x) for x in found or ()}
+    unread, *found = client.eval(_HELD_IDS_LUA, len(queue_keys(queues)) + 1, *queue_keys(queues), unacked_key,
+                                 *wanted)
+    if int(unread):  # a message format the scan cannot read: it must not make queued tasks look lost
+        raise UnreadableBrokerError(f"{int(unread)} message(s) in the broker without a readable task id")
+    return {x.decode() if isinstance(x, bytes) else str(x) for x in found}
 
 
 # --------------------------------------------------------------------------- the reaper
@@ -243,6 +254,10 @@ def requeue_lost(engine: Engine, *, broker_url: str, queues: Iterable[str], publ
         client = redis.Redis.from_url(broker_url, socket_connect_timeout=5, socket_timeout=30)
     try:
         checked, lost = find_lost(engine, client, queues=queues, grace=grace, settle=settle)
+    except UnreadableBrokerError as exc:
+        log.error("task ledger: %s; nothing is re-sent", exc)
+        return RequeueReport(supported=True, message=f"{exc}; nothing is re-sent", dry_run=dry_run,
+                             purged=purged, retried=retried)
     finally:
         if own:
             client.close()

@@ -266,3 +266,15 @@ def test_held_task_ids_scans_deep_queues_server_side_and_matches_only_task_ids(e
     held = ledger.held_task_ids(client, queues=QUEUES, task_ids=candidates)
     assert held == {ids[0], ids[7], ids[-1]}
     assert ledger.held_task_ids(client, queues=QUEUES, task_ids=[]) == set()
+
+
+def test_an_unreadable_message_makes_the_reaper_resend_nothing(env):
+    """A message whose task id the scan cannot read (another serializer, task protocol 1) must not
+    make every pending task look lost: the pass re-sends nothing and says why."""
+    engine, client = env["engine"], env["client"]
+    (task_id,) = ledger.enqueue_many(engine, items=[("https://example.com/u", None)], publish=env["publish"])
+    client.lpush(Queue.ingest.value, b"\x80\x04pickled-message-without-json")
+    with pytest.raises(ledger.UnreadableBrokerError):
+        ledger.held_task_ids(client, queues=QUEUES, task_ids=[task_id])
+    report = _pass(env)
+    assert report.lost == [] and report.requeued == [] and "without a readable task id" in report.message
