@@ -122,13 +122,13 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
         if el.name == "img":
             in_media = media_root(el).name == "picture" or near_parent(el, ("figure",), 8) is not None
             photo = photo_from_img(el, base, 0, None, lead, (src, alts))
-            if photo is None and not lead and _is_declared(Photo(src=src, alternatives=alts), declared):
+            if photo is None and not lead and _is_declared((src, *alts), declared):
                 # the page's structured data lists this image as its own: not a teaser of another page
                 photo = photo_from_img(el, base, 0, None, True, (src, alts))
             if photo is None:
                 return False
             if not (in_media or photo.caption or photo.credit or _large(el)
-                    or (lead and _is_declared(photo, declared))):
+                    or (lead and _is_declared((photo.src, *photo.alternatives), declared))):
                 return False
         else:
             photo = photo_from_img(el, base, 0, el.find_parent("figure"), lead, (src, alts))
@@ -167,8 +167,7 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
                 continue
             if accept(i, el, True):
                 break
-    have_keys = [_image_key(u) for u in have]
-    if declared[0] and not any(path in declared[0] or name in declared[1] for path, name in have_keys):
+    if declared[0] and not _is_declared(have, declared):
         # the page's declared image (og:image / JSON-LD) is not among its photos yet: shown in a figure
         # (or as a large image) anywhere before the end of the body, it is the lead photo
         for i in _in_span(idx, ("figure", "img"), 0, end):
@@ -180,9 +179,7 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
             if el is None or idx.pos.get(id(el)) is None:
                 continue
             src, alts = image_urls(el, base)
-            keys = [_image_key(u) for u in (src, *alts)] if src else []
-            if any(path in declared[0] or name in declared[1] for path, name in keys) and accept(
-                    idx.pos[id(el)], el, True):
+            if src and _is_declared((src, *alts), declared) and accept(idx.pos[id(el)], el, True):
                 break
     out.sort(key=lambda x: x[0])
     return out
@@ -239,8 +236,9 @@ def _declared_keys(images: list[str], base: str) -> tuple[set[str], set[str]]:
     return paths, names
 
 
-def _is_declared(photo: Photo, declared: tuple[set[str], set[str]]) -> bool:
-    for u in (photo.src, *photo.alternatives):
+def _is_declared(urls: Iterable[str], declared: tuple[set[str], set[str]]) -> bool:
+    """One of ``urls`` is a declared image (same path, or same distinctive file name)."""
+    for u in urls:
         path, name = _image_key(u)
         if path in declared[0] or name in declared[1]:
             return True
