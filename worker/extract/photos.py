@@ -48,6 +48,8 @@ from worker.extract.selectors import (
     PHOTO_PARENT_WORDS,
     PHOTO_URL_EXCLUDE_RE,
     PLAYER_WORDS,
+    SLOT_TOKEN_RE,
+    STYLE_TOKEN_RE,
     VIEWER_PATH_RE,
 )
 from worker.extract.text import clean_credit, normalize_text, split_credit
@@ -222,15 +224,12 @@ def int_attr(v: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-# tokens that name a style or a neighbour's slot, not this block's role: "typo-teaser-info-medium" (the
-# teaser font), "ads-top-after" (the ad slot placed after this block)
-_STYLE_TOKEN_RE = re.compile(r"^(?:typo|font|text)-|[-_](?:after|before)$", re.I)
 
 
 def _words(tokens: str) -> set[str]:
     """Words of class/id tokens: split on spaces, "-", "_" and camelCase ("PagePromo-media" -> page, promo,
-    media). Tokens naming a style or a neighbour's slot (:data:`_STYLE_TOKEN_RE`) are skipped."""
-    kept = " ".join(t for t in tokens.split() if not _STYLE_TOKEN_RE.search(t))
+    media). Tokens naming a style or a neighbour's slot (``STYLE_TOKEN_RE``, ``SLOT_TOKEN_RE``) are skipped."""
+    kept = " ".join(t for t in tokens.split() if not (STYLE_TOKEN_RE.search(t) or SLOT_TOKEN_RE.search(t)))
     return {w for w in _WORD_SPLIT_RE.split(_CAMEL_RE.sub(r"\1 \2", kept).lower()) if w}
 
 

@@ -34,6 +34,7 @@ from lxml import etree
 from lxml import html as lh
 
 from worker.extract.photos import LAZY_ATTRS, usable_url
+from worker.extract.selectors import SLOT_TOKEN_RE
 
 _ALWAYS_DROP = frozenset(
     {"style", "noscript", "svg", "iframe", "template", "button", "input", "select", "textarea", "option",
@@ -55,8 +56,6 @@ _BOILERPLATE_RE = re.compile(
 )
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
-# "ads-top-after", "banner-before": a slot placed after/before this block, which is itself content
-_PLACEMENT_RE = re.compile(r"[-_](?:after|before)$", re.I)
 _COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
@@ -67,7 +66,7 @@ def _is_boilerplate(tokens: str) -> bool:
         return False
     for tok in tokens.split():
         if (_BOILERPLATE_RE.search(tok) and not _CONTENT_WORD_RE.search(tok) and "crumb" not in tok.lower()
-                and not _PLACEMENT_RE.search(tok)):
+                and not SLOT_TOKEN_RE.search(tok)):
             return True
     return False
 

@@ -170,3 +170,7 @@ OFFSCREEN_CLASS_RE = re.compile(
     r"offscreen|sr-only|visually-hidden|visuallyhidden|screen-reader|screenreader|a11y|assistive", re.I
 )
 MIN_PHOTO_SIDE = 100
+# class tokens that name no role of their own block: a neighbour's slot ("ads-top-after": the ad comes
+# after this block) and a style ("typo-teaser-info-medium": the teaser *font*)
+SLOT_TOKEN_RE = re.compile(r"[-_](?:after|before)$", re.I)
+STYLE_TOKEN_RE = re.compile(r"^(?:typo|font|text)-", re.I)
