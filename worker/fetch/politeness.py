@@ -107,6 +107,21 @@ class LocalLimiter:
         with self._lock:
             self._held.get(host, {}).pop(token, None)
 
+    #: Marks the tokens this limiter grants as the fallback of a shared one.
+    FALLBACK = "local:"
+
+    def fallback_acquire(self, host: str, limits: HostLimits, lease: float) -> tuple[str | None, float]:
+        """:meth:`try_acquire` for a shared limiter whose store cannot be used: the token is marked."""
+        token, wait = self.try_acquire(host, limits, lease)
+        return (self.FALLBACK + token if token else None), wait
+
+    def fallback_release(self, host: str, token: str) -> bool:
+        """Release a token of :meth:`fallback_acquire`; False (nothing done) for any other token."""
+        if not token.startswith(self.FALLBACK):
+            return False
+        self.release(host, token[len(self.FALLBACK):])
+        return True
+
 
 # KEYS[1]: the host's next-allowed time (ms, Redis clock); KEYS[2]: zset of held slots (token ->
 # lease expiry). ARGV: interval ms, max concurrent, lease ms, token. Returns 0 (granted) or ms to wait.
@@ -156,13 +171,11 @@ class RedisLimiter:
                                        args=[limits.interval_ms, limits.concurrency, int(lease * 1000), token]))
         except self._errors as exc:
             log.warning("politeness: Redis unavailable (%s); limiting %s in this process", exc, host)
-            local, wait = self._local.try_acquire(host, limits, lease)
-            return (f"local:{local}" if local else None), wait
+            return self._local.fallback_acquire(host, limits, lease)
         return (token, 0.0) if wait_ms == 0 else (None, wait_ms / 1000)
 
     def release(self, host: str, token: str) -> None:
-        if token.startswith("local:"):
-            self._local.release(host, token[6:])
+        if self._local.fallback_release(host, token):
             return
         try:
             self._redis.zrem(self._keys(host)[1], token)
@@ -258,12 +271,10 @@ class FileLimiter:
                     self._broken_until = time.monotonic() + self.RETRY_AFTER_S
                     log.warning("politeness: %s unusable (%s); limiting in this process for %.0f s",
                                 self.path, exc, self.RETRY_AFTER_S)
-        local, wait = self._local.try_acquire(host, limits, lease)
-        return (f"local:{local}" if local else None), wait
+        return self._local.fallback_acquire(host, limits, lease)
 
     def release(self, host: str, token: str) -> None:
-        if token.startswith("local:"):
-            self._local.release(host, token[6:])
+        if self._local.fallback_release(host, token):
             return
         with self._lock:
             try:
