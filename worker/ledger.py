@@ -158,8 +158,8 @@ def held_task_ids(client: Any, *, queues: Iterable[str], task_ids: Iterable[str]
     wanted = sorted(set(task_ids))
     if not wanted:
         return set()
-    unread, *found = client.eval(_HELD_IDS_LUA, len(queue_keys(queues)) + 1, *queue_keys(queues), unacked_key,
-                                 *wanted)
+    keys = [*queue_keys(queues), unacked_key]
+    unread, *found = client.eval(_HELD_IDS_LUA, len(keys), *keys, *wanted)
     if int(unread):  # a message format the scan cannot read: it must not make queued tasks look lost
         raise UnreadableBrokerError(f"{int(unread)} message(s) in the broker without a readable task id")
     return {x.decode() if isinstance(x, bytes) else str(x) for x in found}
