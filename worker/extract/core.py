@@ -157,7 +157,9 @@ def _structured_spelling(visible: str, st: Structured) -> str:
     return visible
 
 
-_SUFFIX_SEP_RE = re.compile(r"\s*(?:[|–—·•-]|ㅣ|\s-\s|::)\s*$")
+_SITE_SEP = r"[|–—·•ㅣ-]|::"  # what stands between a title and the site's name
+_SITE_SEP_RE = re.compile(_SITE_SEP)
+_TRAILING_SEP_RE = re.compile(rf"\s*(?:{_SITE_SEP})\s*$")
 
 
 def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
@@ -166,11 +168,11 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
     names = {n for n in (_word_key(site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if n}
     if not names:
         return title
-    for m in re.finditer(r"[|–—·•ㅣ-]|::", title):
+    for m in _SITE_SEP_RE.finditer(title):
         head, tail = title[: m.start()], title[m.end():]
         if len(head.strip()) < 10 or not tail.strip():
             continue
-        if _word_key(tail) in names and not _SUFFIX_SEP_RE.search(head):
+        if _word_key(tail) in names and not _TRAILING_SEP_RE.search(head):
             return head.strip()
     return title
 
