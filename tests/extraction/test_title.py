@@ -76,3 +76,39 @@ def test_meta_only_title_loses_the_site_suffix() -> None:
 )
 def test_strip_site_suffix(title: str, site: str | None, host: str, expected: str) -> None:
     assert strip_site_suffix(title, site, host) == expected
+
+
+def _headed_page(h1: str, og: str, *, after: bool = False) -> str:
+    """The headline in a page header above the article's text (or, ``after``, in a box after it)."""
+    head = f'<title>{og}</title><meta property="og:title" content="{og}">'
+    box = f'<header class="article-header"><h1>{h1}</h1><p class="meta">Updated</p></header>'
+    main = f'<div class="article-body">{BODY}</div>'
+    body = main + f'<aside class="more">{box}</aside>' if after else box + main
+    return f'<html lang="en"><head>{head}</head><body><div class="page">{body}</div></body></html>'
+
+
+def test_visible_headline_above_the_text_beats_a_different_social_title() -> None:
+    # nbcnews, newyorker, slate: <h1> "What's the Hold-Up at SpaceX?" while og:title is the dek
+    html = _headed_page("What's the Hold-Up at SpaceX Again?", "It has been a rough few months for SpaceX")
+    assert extract_article(html, "https://www.nbcnews.com/a.html").title == "What's the Hold-Up at SpaceX Again?"
+
+
+@pytest.mark.parametrize(
+    ("h1", "after"),
+    [
+        ("Business Monday", False),  # miamiherald: a section name in the <h1>
+        ("Having Eczema Can Be A Traumatizing Experience", True),  # thoughtcatalog: another article's heading
+    ],
+)
+def test_heading_that_is_no_headline_yields_to_the_structured_title(h1: str, after: bool) -> None:
+    og = "From Metrorail to bike paths, this is what CEOs think of public transit"
+    assert extract_article(_headed_page(h1, og, after=after), "https://www.miamiherald.com/a.html").title == og
+
+
+def test_meta_value_attribute_is_read_like_content() -> None:
+    # postlight's saved pages: <meta value="2016-12-16T17:21:02+00:00" name="article:published_time">
+    html = _page("Kühltürme von AKW Gundremmingen gesprengt").replace(
+        "<title>", '<meta value="2016-12-16T17:21:02+00:00" name="article:published_time"><title>')
+    art = extract_article(html, "https://observer.com/a.html")
+    assert art.published is not None
+    assert art.published.isoformat() == "2016-12-16T17:21:02+00:00"

@@ -177,8 +177,25 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
     return title
 
 
+_HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None) -> bool:
+    """A visible heading that differs from the structured title still is the page's headline when it
+    reads as one (four words or more; twelve characters of CJK) and sits just before the article
+    text. Site names, section names and other articles' headings fail one or the other."""
+    if container is None or el.name not in ("h1", "h2"):
+        return False
+    if len(text.split()) < 4 and len(_CJK_RE.findall(text)) < 12:
+        return False
+    start = idx.pos.get(id(container))
+    at = idx.pos.get(id(el))
+    return start is not None and at is not None and 0 < start - at <= _HEADLINE_GAP
+
+
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
-                host: str = "") -> tuple[str | None, Tag | None]:
+                host: str = "", container: Tag | None = None) -> tuple[str | None, Tag | None]:
     ref = st.title or st.og_title
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
@@ -195,6 +212,8 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
             return _structured_spelling(text, st), el
         if first is None:
             first = (text, el)
+    if first and _stands_as_headline(idx, first[1], first[0], container):
+        return first
     if ref:
         return (ref if st.headline else strip_site_suffix(ref, st.site_name, host)), None
     if first:
@@ -393,7 +412,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
 
     # stages 2+3: containers
     container = find_body_container(idx, prof.body if prof else ())
-    title, title_el = _find_title(idx, soup, st, prof, host)
+    title, title_el = _find_title(idx, soup, st, prof, host, container)
     lead, lead_el = _find_lead(idx, st, prof, title_el, container)
     region = _common_ancestor(title_el, container) if container is not None else (
         title_el.parent if title_el is not None else None)

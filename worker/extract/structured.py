@@ -207,7 +207,8 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
                     _walk_ld(data, objs)
         elif name == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop")
-            content = el.get("content")
+            # ``value`` instead of ``content``: pages saved through Mercury/Postlight-style tooling
+            content = el.get("content") if el.has_attr("content") else el.get("value")
             if key and content is not None and isinstance(key, str):
                 metas.setdefault(key.strip().lower(), []).append(content)
         elif name == "link":
