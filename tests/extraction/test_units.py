@@ -132,6 +132,9 @@ def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
         ("Ngọc Mai 08:00", ["Ngọc Mai"], None),
         ("Anna August 12.03.2024", ["Anna August"], None),
         ("20 Minuten", ["20 Minuten"], None),
+        # a reporter's title after a Korean / Japanese name
+        ("신현주 기자", ["신현주"], None),
+        ("松岡大地記者", ["松岡大地"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:
@@ -275,3 +278,41 @@ def test_list_page_is_not_article(name: str) -> None:
     a = extract_article(read_html(name).encode("utf-8"), LIST_URLS[name])
     assert a.is_article is False
     assert a.reason
+
+
+def _meta_page(metas: str, byline: str = "") -> str:
+    body = "".join(f"<p>Paragraph {i}: the council met on Tuesday and, after a long debate about the budget, "
+                   f"voted to repair the old bridge over the river before the winter.</p>" for i in range(8))
+    return (f'<html lang="en"><head><title>Council votes to repair the bridge</title>'
+            f'<meta property="og:site_name" content="City Herald">{metas}</head><body><article>'
+            f"<h1>Council votes to repair the bridge</h1>{byline}{body}</article></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("metas", "authors"),
+    [
+        # techcrunch, cnn, theverge: <meta name="author"> is the only place the writer is named
+        ('<meta name="author" content="Paul Sawers">', ["Paul Sawers"]),
+        # postlight's saved pages keep the value in "value"
+        ('<meta value="Julia Horowitz" name="author">', ["Julia Horowitz"]),
+        # people.com, observer: analytics tags carry the name
+        ('<meta name="sailthru.author" content="Emily Kirkpatrick">', ["Emily Kirkpatrick"]),
+        # biorxiv: one citation_author per writer
+        ('<meta name="citation_author" content="Ajay Goel"><meta name="citation_author" content="Jun Zhao">',
+         ["Ajay Goel", "Jun Zhao"]),
+        # stuttgarter-zeitung, hankookilbo: the site's own name beside the writer's: the writer
+        ('<meta name="author" content="City Herald"><meta name="cXenseParse:author" content="dpa">', ["dpa"]),
+        # spiegel, sportschau: the site's name alone is the author the page gives
+        ('<meta name="author" content="City Herald">', ["City Herald"]),
+        # boersen-zeitung: an e-mail address, a profile URL or an id is no name
+        ('<meta name="author" content="d.kuckelkorn@boersen-zeitung.de">'
+         '<meta name="author" content="https://example.com/u/1"><meta name="author" content="105092">', []),
+    ],
+)
+def test_author_meta_tags_name_the_writer_when_nothing_else_does(metas: str, authors: list[str]) -> None:
+    assert extract_article(_meta_page(metas), "https://www.cityherald.example/a.html").authors == authors
+
+
+def test_visible_byline_wins_over_the_author_meta_tag() -> None:
+    html = _meta_page('<meta name="author" content="City Herald Staff">', '<p class="byline">By Jane Doe</p>')
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Jane Doe"]

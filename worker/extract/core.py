@@ -280,6 +280,14 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
     return None
 
 
+def _meta_authors(st: Structured, host: str) -> list[str]:
+    """The names of the page's author <meta> tags; the site's own name only when it is the only one
+    (a site-wide default beside the writer's name in another tag)."""
+    site = {k for k in (_word_key(st.site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if k}
+    people = [n for n in st.meta_authors if _word_key(n) not in site and not _word_key(n).startswith(tuple(site))]
+    return people or st.meta_authors[:1]
+
+
 def _find_category(idx: TagIndex, st: Structured, prof: SiteProfile | None) -> list[str]:
     if st.category:
         return st.category
@@ -459,6 +467,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
         b_authors, attribution = parse_byline(byline)
         if not authors:
             authors = b_authors
+    if not authors and st.meta_authors:
+        authors = _meta_authors(st, host)
     if result.attribution_line and not attribution:
         _, attribution = parse_byline(result.attribution_line)
         attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,

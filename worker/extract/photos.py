@@ -52,7 +52,7 @@ from worker.extract.selectors import (
     STYLE_TOKEN_RE,
     VIEWER_PATH_RE,
 )
-from worker.extract.text import clean_credit, normalize_text, split_credit
+from worker.extract.text import REPORTER_TITLE_RE, clean_credit, normalize_text, split_credit
 
 # lazy-loading attributes holding the real URL, best first
 LAZY_ATTRS: tuple[str, ...] = (
@@ -593,8 +593,7 @@ _AGENCY_PHOTO_RE = re.compile(
     r"\s*\((?P<credit>[^()]{0,40}\b(?:Photo|Foto|Picture|Image)s?\s*(?:/|by\b|courtesy\b)[^()]{1,100})\)\s*\.?\s*$",
     re.I)
 _RIGHTS_RE = re.compile(r"(?:(?<=\S)\s*/\s*|\s+)(?:copyright|©)\s*\d{4}\b.*$|[.,;]?\s*all rights reserved\.?$", re.I)
-# Korean press credits: "고영권 기자" (reporter) -> "고영권", "인천=연합뉴스" (dateline=agency) -> "연합뉴스"
-_KO_REPORTER_RE = re.compile(r"(?<=[가-힣])\s+기자$")
+# Korean press credits: "인천=연합뉴스" (dateline=agency) -> "연합뉴스" (and text.REPORTER_TITLE_RE: "고영권 기자")
 _KO_DATELINE_RE = re.compile(r"^[가-힣]{1,10}\s?=\s?(?=\S)")
 # "caption (Mohamed El Saife/CBC)": a trailing parenthesis of capitalised names joined by "/"
 _SLASH_CREDIT_RE = re.compile(r"\s*\((?P<credit>[A-ZÀ-Ý][^()]{0,60}\s?/\s?[A-ZÀ-Ýa-z][^()]{0,60})\)\s*\.?\s*$")
@@ -674,7 +673,7 @@ def clean_photo_credit(text: str | None) -> str | None:
         t = t[:-1].rstrip()
     # "Frank Franklin II/Copyright 2026 The AP. All rights reserved." -> "Frank Franklin II"
     t = _RIGHTS_RE.sub("", t).strip(" ;,-–—/|")
-    t = _KO_DATELINE_RE.sub("", _KO_REPORTER_RE.sub("", t))
+    t = _KO_DATELINE_RE.sub("", REPORTER_TITLE_RE.sub("", t))
     return t or None
 
 

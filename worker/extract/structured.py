@@ -38,6 +38,9 @@ class Structured:
     has_article_ld: bool = False
     has_list_ld: bool = False
     article_body: str | None = None
+    # author names from <meta> (author, parsely-author, citation_author, …) in page order: a fallback
+    # for pages whose structured data and visible byline name nobody
+    meta_authors: list[str] = field(default_factory=list)
 
 
 def _s(value: Any) -> str | None:
@@ -185,6 +188,32 @@ def _more_precise(first: datetime | None, second: datetime | None) -> datetime |
     return first
 
 
+# <meta> names that carry an author's name (the plain "author" and the tags of common analytics,
+# recommendation and citation tools); ``article:author`` is mostly a profile URL and is read apart
+META_AUTHOR_KEYS: tuple[str, ...] = (
+    "author", "cxenseparse:author", "sailthru.author", "parsely-author", "citation_author", "dc.creator",
+    "dcterms.creator",
+)
+_META_AUTHOR_PREFIXES: tuple[str, ...] = ("branch:deeplink:authorname",)
+
+
+def _meta_authors(metas: dict[str, list[str]]) -> list[str]:
+    """Names from author <meta> tags, each once: e-mail addresses, URLs and numbers are no names."""
+    keys = [*META_AUTHOR_KEYS, *sorted(k for k in metas if k.startswith(_META_AUTHOR_PREFIXES))]
+    names: list[str] = []
+    for key in keys:
+        for raw in metas.get(key, []):
+            value = clean(unescape_deep(raw))
+            if not value or "@" in value or _is_url(value) or "://" in value:
+                continue
+            for name in split_authors(value):
+                if not re.search(r"[^\W\d_]", name) or len(name) > 80:
+                    continue
+                if name not in names:
+                    names.append(name)
+    return names
+
+
 def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagIndex | None = None) -> Structured:
     """Read every structured source once. Earlier sources in this function win for each field."""
     st = Structured()
@@ -219,6 +248,8 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
             dt = el.get("datetime")
             if dt:
                 times.append(dt)
+
+    st.meta_authors = _meta_authors(metas)
 
     def meta(*keys: str) -> str | None:
         for k in keys:

@@ -163,6 +163,10 @@ def _split_and_word(chunk: str) -> list[str]:
     return [chunk]
 
 
+# "고영권 기자", "松岡大地記者": a reporter's title after a Korean, Japanese or Chinese name
+REPORTER_TITLE_RE = re.compile(r"(?<=[가-힣\u3040-\u30ff\u4e00-\u9fff])\s*(?:기자|특파원|記者|特派員|记者)$")
+
+
 def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     """Byline -> (authors, attribution).
 
@@ -192,6 +196,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     authors: list[str] = []
     for part in (piece for chunk in _AUTHOR_SPLIT_RE.split(text) for piece in _split_and_word(chunk)):
         name = _name_only(_NAME_TAG_RE.sub("", _BY_RE.sub("", part.strip())).strip(" .:-–—()"))
+        name = REPORTER_TITLE_RE.sub("", name)
         if not name or len(name) > 60 or len(name.split()) > 6:
             continue
         if _looks_like_agency(name) and not by:
