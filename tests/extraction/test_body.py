@@ -343,3 +343,18 @@ def test_a_short_japanese_news_item_is_long_enough() -> None:
     assert extract_article(html, "https://www.asahi.com/articles/ASM3135.html").is_article
     latin = html.replace(text, "x" * len(text))
     assert not extract_article(latin, "https://www.asahi.com/articles/ASM3135.html").is_article
+
+
+def test_og_type_website_without_a_date_is_a_list_unless_the_page_is_prose() -> None:
+    """Many CMSs say og:type "website" on every page. Without a date that marks a section page
+    (tuoitre's list: five teaser blurbs of 300 characters), but not a page of long unlinked prose
+    (pitchfork's review, gruene.de's article: paragraphs of 700 characters)."""
+    head = '<head><title>Kultur</title><meta property="og:type" content="website"></head>'
+    blurbs = "".join(f"<div class=\"box\"><h3>Teaser {i}</h3><p>{_para(i)[:200]}</p></div>" for i in range(5))
+    listing = extract_article(f"<html>{head}<body><main>{blurbs}</main></body></html>",
+                              "https://tuoitre.vn/van-hoa.htm")
+    assert not listing.is_article
+    prose = "".join(f"<p>{' '.join(_para(i + j) for j in range(5))}</p>" for i in range(4))
+    review = extract_article(f"<html>{head}<body><main><article><h1>Lust for Youth</h1>{prose}</article></main>"
+                             "</body></html>", "https://pitchfork.com/reviews/albums/21955-lust-for-youth/")
+    assert review.is_article, review.reason

@@ -673,11 +673,11 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
         return False, f"list/section page ({teasers} teasers of other pages in the content block)"
     is_article_meta = has_article_ld or (og_type or "").lower() == "article"
     if not is_article_meta:
-        if not has_date and (og_type or "").lower() == "website":
-            return False, "no article metadata and no publication date (section/list page)"
         ld = link_density(container)
         # a short article, or a page saved with its first paragraphs only: one long unlinked paragraph
         prose = ld < 0.1 and max((len(b.text) for b in text_blocks), default=0) >= 400
+        if not has_date and (og_type or "").lower() == "website" and not prose:
+            return False, "no article metadata and no publication date (section/list page)"
         if has_list_ld or ld > 0.45 or (long_paras < 3 and not prose):
             return False, f"list/section page (link density {ld:.2f}, {long_paras} long paragraphs)"
     elif long_paras < 1:
