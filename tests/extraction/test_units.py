@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _fixtures import LIST_URLS, read_html
 
 from worker.extract import extract_article
-from worker.extract.dates import parse_iso, parse_visible
+from worker.extract.dates import find_written_date, parse_iso, parse_visible, site_zone
 from worker.extract.photos import image_urls
 from worker.extract.text import normalize_text, parse_byline, split_credit
 
@@ -95,6 +95,57 @@ def test_parse_iso(text: str, iso: str) -> None:
 
 def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
     assert parse_iso("2026-03-07T00:01:00", None).tzinfo is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "naive"),
+    [
+        ("Veröffentlicht am 13. Mai 2026 um 15:44", "de", datetime(2026, 5, 13, 15, 44)),  # AFP Faktencheck
+        ("Publié le 07 mai 2019 à 13h59 - Mis à jour le 08 mai 2019 à 09h03", "fr", datetime(2019, 5, 7, 13, 59)),
+        ("December 12, 2016 7:00 AM", "en", datetime(2016, 12, 12, 7, 0)),  # miamiherald
+        ("March 9 2017 4:21 PM", None, datetime(2017, 3, 9, 16, 21)),  # slate
+        ("24 September 2019", "en", datetime(2019, 9, 24)),  # nature
+        ("2019年04月21日 12時00分更新", "ja", datetime(2019, 4, 21, 12, 0)),  # ascii.jp
+        ("2019年2月27日 読了時間 3 分", "ja", datetime(2019, 2, 27)),  # infoq
+        ("2019.03.08 ニュースリリース一覧へ", "ja", datetime(2019, 3, 8)),  # sanwa
+        ("2017-03-01 14:27:02", None, datetime(2017, 3, 1, 14, 27, 2)),  # qdaily
+        ("5 Min Read", "en", None),
+        ("OCTOBER 24-28, 2022", "en", None),
+        ("Updated 3 hours ago", "en", None),
+    ],
+)
+def test_find_written_date(text: str, language: str | None, naive: datetime | None) -> None:
+    got = find_written_date(text, None, language)
+    assert got == naive
+
+
+@pytest.mark.parametrize(
+    ("host", "language", "offset_in_july"),
+    [
+        ("www.asahi.com", "ja", 9),
+        ("www.spiegel.de", None, 2),  # summer time: the zone, not a fixed offset
+        ("news.example.com", "de-AT", 2),
+        ("vnexpress.net", "vi", 7),
+        ("www.bbc.co.uk", "en", 1),
+        ("www.nytimes.com", "en", None),  # English, .com: no zone assumed
+    ],
+)
+def test_site_zone(host: str, language: str | None, offset_in_july: int | None) -> None:
+    zone = site_zone(host, language)
+    if offset_in_july is None:
+        assert zone is None
+    else:
+        assert zone is not None
+        assert datetime(2024, 7, 1, 12, tzinfo=zone).utcoffset() == timedelta(hours=offset_in_july)
+
+
+def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
+    body = "".join(f"<p>第{i}段落。新しいマウスは指紋認証でWindowsにサインインできる機能を備え、来月から販売される予定である。"
+                   f"価格はオープンで、同社の直販サイトでも取り扱う。</p>" for i in range(6))
+    html = (f'<html lang="ja"><head><title>指紋認証マウスを発売</title></head><body><article>'
+            f'<h1>指紋認証マウスを発売</h1><p class="date">2019年3月8日</p>{body}</article></body></html>')
+    art = extract_article(html, "https://www.sanwa.co.jp/news/201903/a.html")
+    assert art.published is not None and art.published.isoformat() == "2019-03-08T00:00:00+09:00"
 
 
 # ---------------------------------------------------------------- bylines

@@ -34,7 +34,14 @@ from worker.extract.content import (
     script_html_body,
     walk_body,
 )
-from worker.extract.dates import VN_TZ, find_visible_date, parse_iso, parse_visible
+from worker.extract.dates import (
+    VN_TZ,
+    find_visible_date,
+    find_written_date,
+    parse_iso,
+    parse_visible,
+    site_zone,
+)
 from worker.extract.dom import TagIndex, node_text
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
@@ -115,13 +122,13 @@ def _is_home_page(url: str, canonical: str | None) -> bool:
 
 
 def _default_tz(host: str, soup: BeautifulSoup, profile: SiteProfile | None) -> tzinfo | None:
-    if host.endswith(".vn") or profile is not None:
+    """The zone of times the page writes without an offset: the profile's (Vietnamese sites), else the
+    site's country or language (:func:`dates.site_zone`), else none (UTC at the end)."""
+    if profile is not None:
         return VN_TZ
     html_el = soup.find("html")
     lang = html_el.get("lang") if isinstance(html_el, Tag) else None
-    if isinstance(lang, str) and lang.lower().startswith("vi"):
-        return VN_TZ
-    return None
+    return site_zone(host, lang if isinstance(lang, str) else None)
 
 
 # ----------------------------------------------------------------------------- field finders
@@ -245,7 +252,7 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
 
 
 def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
-               tz: tzinfo | None) -> datetime | None:
+               tz: tzinfo | None, language: str | None = None) -> datetime | None:
     if prof and prof.date:
         for el in idx.select_all(prof.date, None, limit=2):
             dt = parse_iso(el.get("datetime"), tz) if el.get("datetime") else None  # type: ignore[arg-type]
@@ -259,7 +266,8 @@ def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
         for el in idx.select_all(DATE_SELECTORS, scope, limit=4):
             val = el.get("datetime") or el.get("content")
             dt = parse_iso(val, tz) if isinstance(val, str) and val else None
-            dt = dt or find_visible_date(node_text(el)[:160], tz)
+            line = node_text(el)[:160]
+            dt = dt or find_visible_date(line, tz) or find_written_date(line, tz, language)
             if dt:
                 return dt
         scope = scope.parent if isinstance(scope.parent, Tag) else None
@@ -451,7 +459,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
         if scripted is not None and len(scripted[0].body) > len(result.body):
             result, container = scripted
     lead = reconcile_lead(result, lead, lead_el is not None)
-    published = _aware(st.published or _find_date(idx, region, prof, tz), tz)
+    published = _aware(st.published or _find_date(idx, region, prof, tz, st.language), tz)
     updated = _aware(st.updated, tz)
     category = _find_category(idx, st, prof)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
@@ -117,3 +118,97 @@ def ensure_aware(dt: datetime | None, default_tz: tzinfo | None = VN_TZ) -> date
     if dt.tzinfo is None:
         return dt.replace(tzinfo=default_tz or UTC)
     return dt
+
+
+# ----------------------------------------------------------------------------- written dates
+
+# "2019年04月21日 12時00分", "2019年2月27日"
+_CJK_DATE_RE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"(?:\D{0,8}?(?P<H>\d{1,2})\s*[時时:]\s*(?P<M>\d{2}))?")
+# "2017-03-01 14:27:02", "2019.03.08", "2019/4/4": year first
+_YMD_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
+    r"(?:[ T,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?")
+# "13. Mai 2026 um 15:44", "Dec 9, 2016", "March 9 2017 4:21 PM", "07 mai 2019 à 13h59": a month
+# word beside a day and a year, with the time after it; dateparser reads the month word
+_MONTH_WORD = r"[^\W\d_]{3,12}\.?"
+_YEAR = r"(?:19|20)\d{2}"
+_TIME_TAIL = (r"(?:\s*(?:,|at|um|à|a las|alle|às|kl\.?|klo|-|–|\|)?\s*\d{1,2}[:h.]\d{2}"
+              r"(?:\s*[ap]\.?\s?m\.?)?(?![\d.:]))?")
+_WRITTEN_RE = re.compile(
+    rf"(?:\b\d{{1,2}}\.?\s+{_MONTH_WORD}\s+{_YEAR}|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR})"
+    rf"{_TIME_TAIL}",
+    re.I,
+)
+
+
+def find_written_date(text: str, default_tz: tzinfo | None, language: str | None = None) -> datetime | None:
+    """The first date written with a month word or year first in a short visible line (a date
+    element's text): CJK ``年月日``, ``2019.03.08``, or "13. Mai 2026 um 15:44" / "Dec 9, 2016" in
+    the page's language (read by dateparser). Day-first numeric dates are :func:`find_visible_date`'s."""
+    if not text or not re.search(r"\d{4}", text):
+        return None
+    m = _CJK_DATE_RE.search(text) or _YMD_RE.search(text)
+    if m is not None:
+        parts = m.groupdict()
+        return _build(parts["y"], parts["m"], parts["d"], parts.get("H"), parts.get("M"), parts.get("S"), default_tz)
+    w = _WRITTEN_RE.search(text)
+    if w is None:
+        return None
+    languages = [x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x)]
+    return _dateparser_in(w.group(0), default_tz, languages)
+
+
+def _dateparser_in(text: str, default_tz: tzinfo | None, languages: list[str]) -> datetime | None:
+    try:
+        import dateparser  # local import: slow to load, rarely needed
+
+        dt = dateparser.parse(text, languages=languages, settings={"RETURN_AS_TIMEZONE_AWARE": False})
+    except Exception:  # dateparser raises assorted errors on junk (and on unknown language codes)
+        return None
+    if dt is None or not 1990 <= dt.year <= 2100:
+        return None
+    return dt.replace(tzinfo=default_tz) if dt.tzinfo is None and default_tz is not None else dt
+
+
+# ----------------------------------------------------------------------------- the site's zone
+
+# Country-code domains of countries with one time zone, and page languages spoken in one zone,
+# to read local times written without an offset. Elsewhere (.com, English, Spanish…) none is assumed.
+ZONE_BY_TLD: dict[str, str] = {
+    "vn": "Asia/Ho_Chi_Minh", "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "cn": "Asia/Shanghai",
+    "tw": "Asia/Taipei", "hk": "Asia/Hong_Kong", "sg": "Asia/Singapore", "th": "Asia/Bangkok",
+    "in": "Asia/Kolkata", "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich",
+    "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "be": "Europe/Brussels",
+    "lu": "Europe/Luxembourg", "dk": "Europe/Copenhagen", "no": "Europe/Oslo", "se": "Europe/Stockholm",
+    "fi": "Europe/Helsinki", "pl": "Europe/Warsaw", "cz": "Europe/Prague", "sk": "Europe/Bratislava",
+    "hu": "Europe/Budapest", "gr": "Europe/Athens", "tr": "Europe/Istanbul", "uk": "Europe/London",
+    "ie": "Europe/Dublin", "is": "Atlantic/Reykjavik", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
+    "ee": "Europe/Tallinn", "ua": "Europe/Kyiv", "il": "Asia/Jerusalem", "za": "Africa/Johannesburg",
+    "ng": "Africa/Lagos", "ke": "Africa/Nairobi", "eg": "Africa/Cairo", "na": "Africa/Windhoek",
+    "ph": "Asia/Manila", "my": "Asia/Kuala_Lumpur", "pk": "Asia/Karachi", "bd": "Asia/Dhaka",
+    "nz": "Pacific/Auckland", "gl": "America/Nuuk",
+}
+ZONE_BY_LANGUAGE: dict[str, str] = {
+    "vi": "Asia/Ho_Chi_Minh", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "de": "Europe/Berlin",
+    "zh": "Asia/Shanghai", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague", "da": "Europe/Copenhagen", "sv": "Europe/Stockholm", "nb": "Europe/Oslo",
+    "no": "Europe/Oslo", "fi": "Europe/Helsinki", "hu": "Europe/Budapest", "el": "Europe/Athens",
+    "tr": "Europe/Istanbul", "th": "Asia/Bangkok", "he": "Asia/Jerusalem", "lt": "Europe/Vilnius",
+}
+
+
+def site_zone(host: str, language: str | None) -> tzinfo | None:
+    """The zone a site's times without offset are in: its country-code domain's, else its language's."""
+    name = ZONE_BY_TLD.get(host.rsplit(".", 1)[-1].lower()) if "." in host else None
+    if name is None and language:
+        name = ZONE_BY_LANGUAGE.get(language.lower().replace("_", "-").split("-")[0])
+    if name is None:
+        return None
+    if name == "Asia/Ho_Chi_Minh":
+        return VN_TZ
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
