@@ -358,3 +358,19 @@ def test_og_type_website_without_a_date_is_a_list_unless_the_page_is_prose() -> 
     review = extract_article(f"<html>{head}<body><main><article><h1>Lust for Youth</h1>{prose}</article></main>"
                              "</body></html>", "https://pitchfork.com/reviews/albums/21955-lust-for-youth/")
     assert review.is_article, review.reason
+
+
+def test_screen_reader_labels_of_a_box_toggle_leave_the_body_and_headline_separators_stay() -> None:
+    """SRF: an expandable box's header (role=button) carries "Box aufklappen Box zuklappen" for screen
+    readers. Those labels are no text of the article; an sr-only separator in a heading is."""
+    toggle = ('<div class="box"><div class="box__header" role="button" tabindex="0"><p>Thomas Jäger</p>'
+              '<span class="icon"><span class="h-offscreen">Personen-Box aufklappen</span>'
+              '<span class="h-offscreen">Personen-Box zuklappen</span></span></div>'
+              f'<div class="box__body"><p>{_para(9, "the expert")}</p></div></div>')
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(5))
+    html = _page(f'<article><h1>Council approves the new budget after a long debate</h1>'
+                 f'<h2>Die Lage<span class="sr-only">: </span>Ein Überblick</h2>{body}{toggle}</article>')
+    text = extract_article(html, "https://www.srf.ch/news/a-1.html").body
+    assert "aufklappen" not in text and "zuklappen" not in text
+    assert "Paragraph 9 about the expert" in text
+    assert "Die Lage: Ein Überblick" in text

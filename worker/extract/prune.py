@@ -16,7 +16,8 @@ Dropped (general rules, no site names):
     excepted) a large share of the page's paragraph text or a run of article paragraphs (a wrapper
     misnamed "main-menu-wrapper" or "sidebar-grid__container" keeps the article);
   * elements hidden with ``hidden`` / ``display:none``; two-click embed placeholders (the embed in a
-    ``data-embed*`` attribute, or a short notice with a consent toggle) and reader polls.
+    ``data-embed*`` attribute, or a short notice with a consent toggle) and reader polls; short
+    screen-reader-only labels of controls (``<span class="sr-only">`` in a ``role="button"``).
 
 Then :func:`mark_main_content` scores the remaining tree in one more pass and leaves its findings as
 attributes for the soup: the article body (``data-ns-main``), the paragraph text of big blocks
@@ -34,7 +35,7 @@ from lxml import etree
 from lxml import html as lh
 
 from worker.extract.photos import LAZY_ATTRS, usable_url
-from worker.extract.selectors import SLOT_TOKEN_RE
+from worker.extract.selectors import OFFSCREEN_CLASS_RE, SLOT_TOKEN_RE
 
 _ALWAYS_DROP = frozenset(
     {"style", "noscript", "svg", "iframe", "template", "button", "input", "select", "textarea", "option",
@@ -136,6 +137,9 @@ def prune_html(text: str) -> str | None:
             style = el.get("style")
             if el.get("hidden") is not None or (style and _HIDDEN_STYLE_RE.search(style)):
                 mark = el.find(".//h1") is None
+            elif tag == "span" and OFFSCREEN_CLASS_RE.search(el.get("class") or "") and _in_control(el) and (
+                    _text_at_most(el, 80)):
+                mark = True  # a screen-reader label of a control ("Box aufklappen")
             elif tag in ("div", "section") and (el in toggles or (
                     any(k.startswith("data-embed") for k in el.attrib) and is_consent_placeholder(el))):
                 mark = True
@@ -167,6 +171,18 @@ def prune_html(text: str) -> str | None:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
         return None
+
+
+def _in_control(el: etree._Element, levels: int = 4) -> bool:
+    """``el`` sits in a control: a ``role="button"`` element or one that expands or collapses a box."""
+    node = el.getparent()
+    for _ in range(levels):
+        if node is None:
+            return False
+        if (node.get("role") or "").lower() == "button" or node.get("aria-expanded") is not None:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
