@@ -374,3 +374,15 @@ def test_screen_reader_labels_of_a_box_toggle_leave_the_body_and_headline_separa
     assert "aufklappen" not in text and "zuklappen" not in text
     assert "Paragraph 9 about the expert" in text
     assert "Die Lage: Ein Überblick" in text
+
+
+def test_a_drop_cap_joins_the_first_word_of_its_paragraph() -> None:
+    """taz: <span class="initial-letter-outer"><span class="initial-letter">N</span></span> <span>a endlich!
+    The letter floats in the browser; the space after it is no word break."""
+    first = ('<p class="Initial paragraph first"><span class="initial-letter-outer"><span class="initial-letter">N'
+             '</span></span> <span class="is-inline">a endlich! Es gibt einen Referentenentwurf zum Gesetz, und die '
+             'Ministerien haben ihn nach langen Verhandlungen am Dienstag gemeinsam vorgestellt.</span></p>')
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(5))
+    html = _page(f"<article><h1>Council approves the new budget after a long debate</h1>{first}{body}</article>")
+    text = extract_article(html, "https://taz.de/a/!5931168/").body
+    assert text.startswith("Na endlich! Es gibt")

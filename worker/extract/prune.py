@@ -58,6 +58,9 @@ _BOILERPLATE_RE = re.compile(
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
 _COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
+# a paragraph's first letter set apart as a drop cap ("<span class="initial-letter">N</span> a endlich")
+_DROP_CAP_RE = re.compile(r"(?:^|[\s_-])(?:initial|initial-letter|dropcap|drop-cap|first-letter|versal)(?:$|[\s_-])",
+                          re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
@@ -147,6 +150,8 @@ def prune_html(text: str) -> str | None:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
                     mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
+                elif tag == "span" and _DROP_CAP_RE.search(tokens):
+                    _join_drop_cap(el)
         if mark:
             drop.append(el)
         else:
@@ -171,6 +176,27 @@ def prune_html(text: str) -> str | None:
         return lh.tostring(root, encoding="unicode", method="html")
     except (ValueError, etree.SerialisationError):
         return None
+
+
+def _join_drop_cap(el: etree._Element) -> None:
+    """A drop cap of one or two letters is the start of its paragraph's first word: the space the
+    markup leaves after it (the letter floats in the browser) goes, so "N" + " a endlich" reads
+    "Na endlich"."""
+    letters = "".join(el.itertext()).strip()
+    if not 1 <= len(letters) <= 2 or not letters.isalpha():
+        return
+    node = el
+    while not (node.tail or "").strip():  # the space may follow a wrapper holding only the letter
+        parent = node.getparent()
+        if (node.tail and node.tail.isspace()) or parent is None or "".join(parent.itertext()).strip() != letters:
+            break
+        node = parent
+    if node.tail and node.tail[:1].isspace():
+        node.tail = node.tail.lstrip()
+        if not node.tail:
+            nxt = node.getnext()
+            if nxt is not None and nxt.text:
+                nxt.text = nxt.text.lstrip()
 
 
 def _in_control(el: etree._Element, levels: int = 4) -> bool:
