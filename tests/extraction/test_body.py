@@ -386,3 +386,20 @@ def test_a_drop_cap_joins_the_first_word_of_its_paragraph() -> None:
     html = _page(f"<article><h1>Council approves the new budget after a long debate</h1>{first}{body}</article>")
     text = extract_article(html, "https://taz.de/a/!5931168/").body
     assert text.startswith("Na endlich! Es gibt")
+
+
+def test_a_campaign_box_with_a_call_to_action_button_leaves_the_body() -> None:
+    """taz's donation appeal and Express's WhatsApp box: a short block around a button-styled link
+    tagged with a campaign. A campaign-tagged link in running text stays."""
+    appeal = ('<div class="tzi-bottom-container"><div class="sect_text tziBottom"><p class="headline">Links lesen, '
+              'Rechts bekämpfen</p><p>Gerade jetzt braucht es Zusammenhalt und Solidarität. Dann machen Sie mit und '
+              'unterstützen Sie unsere Aktion. Sind Sie dabei?<a href="/Links-lesen/!v=1/#matomo:pk_campaign=tzi-Bottom"'
+              ' class="button primary-button">Jetzt unterstützen</a></p></div></div>')
+    linked = ('<p>The party published its programme on Monday, <a href="https://example.org/p?utm_campaign=x">'
+              'as the council had asked</a>, and the debate began the same evening in the old town hall.</p>')
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(5))
+    html = _page(f"<article><h1>Council approves the new budget after a long debate</h1>{body}{linked}{appeal}"
+                 "</article>")
+    text = extract_article(html, "https://taz.de/a/!5931168/").body
+    assert "Solidarität" not in text and "Rechts bekämpfen" not in text
+    assert "as the council had asked" in text

@@ -17,7 +17,8 @@ Dropped (general rules, no site names):
     misnamed "main-menu-wrapper" or "sidebar-grid__container" keeps the article);
   * elements hidden with ``hidden`` / ``display:none``; two-click embed placeholders (the embed in a
     ``data-embed*`` attribute, or a short notice with a consent toggle) and reader polls; short
-    screen-reader-only labels of controls (``<span class="sr-only">`` in a ``role="button"``).
+    screen-reader-only labels of controls (``<span class="sr-only">`` in a ``role="button"``);
+    donation and subscription boxes around a campaign-tagged button link.
 
 Then :func:`mark_main_content` scores the remaining tree in one more pass and leaves its findings as
 attributes for the soup: the article body (``data-ns-main``), the paragraph text of big blocks
@@ -105,7 +106,7 @@ def prune_html(text: str) -> str | None:
     if root is None:
         return None
     total_p = sum(len(p.text_content()) for p in root.iter("p"))
-    toggles = _toggle_blocks(root)
+    toggles = _toggle_blocks(root) | _call_to_action_boxes(root)
     drop: list[etree._Element] = []
     stack: list[etree._Element] = [root]
     while stack:
@@ -209,6 +210,36 @@ def _in_control(el: etree._Element, levels: int = 4) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+_CAMPAIGN_RE = re.compile(r"[?&#:](?:utm_campaign|pk_campaign|mtm_campaign)=", re.I)
+_BUTTON_TOKEN_RE = re.compile(r"(?:^|[\s_-])(?:button|btn|cta)(?:$|[\s_-])", re.I)
+
+
+def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree._Element]:
+    """Donation, subscription and campaign boxes: the largest short block (at most ``limit``
+    characters, no heading of the page, no photo) around a button-styled link that carries a
+    campaign tag (``utm_campaign``, ``pk_campaign``): taz's "Links lesen, Rechts bekämpfen" appeal."""
+    found: set[etree._Element] = set()
+    for a in root.iter("a"):
+        href = a.get("href") or ""
+        if "campaign=" not in href or not _CAMPAIGN_RE.search(href):
+            continue
+        if not _BUTTON_TOKEN_RE.search(f"{a.get('class') or ''} {a.get('role') or ''}"):
+            continue
+        box, anc = None, a.getparent()
+        for _ in range(4):
+            if anc is None or anc.tag in ("body", "html", "article", "main"):
+                break
+            if anc.tag in ("div", "section", "aside", "p"):
+                if not _text_at_most(anc, limit) or anc.find(".//h1") is not None or (
+                        anc.find(".//figure") is not None or anc.find(".//picture") is not None):
+                    break
+                box = anc
+            anc = anc.getparent()
+        if box is not None:
+            found.add(box)
+    return found
 
 
 def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
