@@ -403,3 +403,57 @@ def test_a_campaign_box_with_a_call_to_action_button_leaves_the_body() -> None:
     text = extract_article(html, "https://taz.de/a/!5931168/").body
     assert "Solidarität" not in text and "Rechts bekämpfen" not in text
     assert "as the council had asked" in text
+
+
+def test_a_paywalled_article_keeps_its_visible_text_and_loses_the_notice() -> None:
+    """Chunichi: a members-only article shows its first two blocks, then a notice with "register" and
+    "log in" buttons, then keyword and share buttons. The notice leaves; the article, short as it is,
+    stays an article."""
+    text1 = ("１３日午後９時１９分ごろ、宮崎県で震度５弱の地震があった。気象庁によると、震源地は日向灘で、震源の深さは約３６キロ。"
+             "地震の規模はマグニチュード（Ｍ）６・６と推定される。高知県、宮崎県で津波を観測した。")
+    text2 = "気象庁は調査終了を受けた記者会見で「地震はいつ起きてもおかしくない。日頃からの備えを確実に実施しておくようお願いしたい」と呼びかけた。"
+    notice = ('<div class="cmp-misc021"><div class="container"><p class="cmp-txt001"><span>この記事は会員限定です。</span>'
+              '<br>紙の新聞の定期購読者の方は、無料で会員登録できます。</p><div class="container-narrow">'
+              '<div class="l-column"><div class="wrp"><div class="cmp-frm006"><a href="/service/regist" class="btn red">'
+              '会員登録する</a></div></div><div class="wrp"><div class="cmp-frm006"><a href="/service/login" '
+              'class="btn white">ログインして続きを読む</a></div></div></div><dl class="checkmark"><dt>中日プラスに登録すると'
+              '</dt><dd>会員向け記事が読み放題</dd></dl></div><p class="cmp-txt004"><a href="/corporate/c_faq">よくある質問は'
+              'こちら</a></p></div></div>')
+    buttons = "".join(f'<a href="/news/{k}/" class="btn small">{k}</a>' for k in ("national", "politics", "world"))
+    html = ('<html lang="ja"><head><title>宮崎で震度５弱</title><meta property="og:type" content="article"></head><body>'
+            f'<div class="content-area"><div class="l-wrapper"><h1>宮崎で震度５弱</h1><div class="block">{text1}</div>'
+            f'<div class="block">{text2}</div>{notice}<div class="keywords">{buttons}</div></div></div></body></html>')
+    art = extract_article(html, "https://www.chunichi.co.jp/article/1011185")
+    assert art.is_article, art.reason
+    assert "気象庁は調査終了" in f"{art.lead}\n{art.body}"
+    assert "会員限定" not in art.body and "会員登録" not in art.body and "読み放題" not in art.body
+
+
+def test_inside_the_body_a_block_holding_its_text_is_never_a_link_list() -> None:
+    """A short article whose wrapper also holds many keyword and share links: the wrapper has more link
+    text than prose, yet it holds the body's paragraphs, so it is not marked as junk."""
+    paras = "".join(f"<p>{_para(i)}</p>" for i in range(2))
+    links = "".join(f'<a href="/topic/{i}">Topic number {i} of the site</a>' for i in range(20))
+    root = lh.document_fromstring(f'<html><body><div class="content-area"><div class="l-wrapper">{paras}'
+                                  f'<div class="keywords">{links}</div></div></div></body></html>')
+    main = mark_main_content(root)
+    assert main is not None
+    wrapper = root.find_class("l-wrapper")[0]
+    assert wrapper.get(JUNK_ATTR) is None
+    assert root.find_class("keywords")[0].get(JUNK_ATTR) == "1"
+
+
+def test_the_lead_counts_toward_the_length_of_a_declared_article() -> None:
+    """A paywalled article: a 150-character lead and a 120-character first paragraph. Declared an article
+    (og:type), it is one; the same text on an undeclared page is too little."""
+    lead = "L" * 10 + " " + _para(1)[:139]
+    para = _para(2)[:120]
+    head = f'<meta name="description" content="{lead}">'
+    declared = (f'<html><head><meta property="og:type" content="article">{head}</head><body><main><article>'
+                f'<h1>Council approves the new budget</h1><p class="lead">{lead}</p><p>{para}</p></article></main>'
+                f"</body></html>")
+    art = extract_article(declared, "https://example.com/news/a-1.html")
+    assert art.is_article, art.reason
+    plain = extract_article(declared.replace('<meta property="og:type" content="article">', ""),
+                            "https://example.com/news/a-1.html")
+    assert not plain.is_article

@@ -658,20 +658,24 @@ def _teaser_items(container: Tag) -> int:
 
 
 def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld: bool, og_type: str | None,
-                      has_list_ld: bool, has_date: bool = True) -> tuple[bool, str | None]:
+                      has_list_ld: bool, has_date: bool = True, lead: str | None = None) -> tuple[bool, str | None]:
+    """Whether the page is one article, and why not. ``lead``: the lead found apart from the body; on a
+    page that declares itself an article its text counts toward the minimum length (a paywalled
+    article shows its lead and a first paragraph only)."""
     if container is None:
         return False, "no content container found"
     text_blocks = result.text_blocks
+    is_article_meta = has_article_ld or (og_type or "").lower() == "article"
     # a Chinese/Japanese/Korean character carries about what a short word does: it counts twice
     body_len = sum(len(b.text) for b in text_blocks)
-    weight = body_len + sum(len(_CJK_RE.findall(b.text)) for b in text_blocks)
+    counted = [b.text for b in text_blocks] + ([lead] if lead and is_article_meta else [])
+    weight = sum(len(t) + len(_CJK_RE.findall(t)) for t in counted)
     long_paras = sum(1 for b in text_blocks if len(b.text) >= 60)
     if weight < MIN_ARTICLE_CHARS:
         return False, f"too little article text ({body_len} chars)"
     teasers = _teaser_items(container)
     if teasers >= 3 and (teasers >= 0.75 * long_paras or (teasers >= 8 and teasers >= 0.5 * long_paras)):
         return False, f"list/section page ({teasers} teasers of other pages in the content block)"
-    is_article_meta = has_article_ld or (og_type or "").lower() == "article"
     if not is_article_meta:
         ld = link_density(container)
         # a short article, or a page saved with its first paragraphs only: one long unlinked paragraph

@@ -463,7 +463,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
     updated = _aware(st.updated, tz)
     category = _find_category(idx, st, prof)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
-                                           published is not None)
+                                           published is not None, lead)
     if is_article and not st.has_article_ld and _is_home_page(url, st.canonical_url):
         is_article, reason = False, "the site's home page"
 

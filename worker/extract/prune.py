@@ -18,7 +18,8 @@ Dropped (general rules, no site names):
   * elements hidden with ``hidden`` / ``display:none``; two-click embed placeholders (the embed in a
     ``data-embed*`` attribute, or a short notice with a consent toggle) and reader polls; short
     screen-reader-only labels of controls (``<span class="sr-only">`` in a ``role="button"``);
-    donation and subscription boxes around a campaign-tagged button link.
+    donation, paywall and subscription boxes around a button link with a campaign tag or to a sign-in,
+    registration or subscription page.
 
 Then :func:`mark_main_content` scores the remaining tree in one more pass and leaves its findings as
 attributes for the soup: the article body (``data-ns-main``), the paragraph text of big blocks
@@ -213,28 +214,34 @@ def _in_control(el: etree._Element, levels: int = 4) -> bool:
 
 
 _CAMPAIGN_RE = re.compile(r"[?&#:](?:utm_campaign|pk_campaign|mtm_campaign)=", re.I)
+# sign-in, registration and subscription pages: a paywall or registration notice links there
+_ACCOUNT_PATH_RE = re.compile(
+    r"/(?:login|signin|sign-in|log-in|register|regist|registration|signup|sign-up|subscribe|subscription|"
+    r"abo|abonnieren|abonnement|checkout|membership)(?:[/.#]|$)", re.I)
 _BUTTON_TOKEN_RE = re.compile(r"(?:^|[\s_-])(?:button|btn|cta)(?:$|[\s_-])", re.I)
 
 
 def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree._Element]:
-    """Donation, subscription and campaign boxes: the largest short block (at most ``limit``
+    """Donation, subscription, paywall and campaign boxes: the largest short block (at most ``limit``
     characters, no heading of the page, no photo) around a button-styled link that carries a
-    campaign tag (``utm_campaign``, ``pk_campaign``): taz's "Links lesen, Rechts bekämpfen" appeal."""
+    campaign tag (``utm_campaign``, ``pk_campaign``) or opens a sign-in, registration or subscription
+    page: taz's "Links lesen, Rechts bekämpfen" appeal, Chunichi's "この記事は会員限定です" notice."""
     found: set[etree._Element] = set()
     for a in root.iter("a"):
         href = a.get("href") or ""
-        if "campaign=" not in href or not _CAMPAIGN_RE.search(href):
+        if not (("campaign=" in href and _CAMPAIGN_RE.search(href)) or _ACCOUNT_PATH_RE.search(href.split("?", 1)[0])):
             continue
         if not _BUTTON_TOKEN_RE.search(f"{a.get('class') or ''} {a.get('role') or ''}"):
             continue
         box, anc = None, a.getparent()
-        for _ in range(4):
+        for _ in range(6):
             if anc is None or anc.tag in ("body", "html", "article", "main"):
                 break
             if anc.tag in ("div", "section", "aside", "p"):
                 if not _text_at_most(anc, limit) or anc.find(".//h1") is not None or (
-                        anc.find(".//figure") is not None or anc.find(".//picture") is not None):
-                    break
+                        anc.find(".//figure") is not None or anc.find(".//picture") is not None) or (
+                        sum(1 for p in anc.iter("p") if len("".join(p.itertext())) >= 150) > 2):
+                    break  # (three paragraphs of prose: a short article around its own button)
                 box = anc
             anc = anc.getparent()
         if box is not None:
@@ -616,7 +623,9 @@ def mark_main_content(root: etree._Element, drop_junk: bool = False) -> etree._E
         keep.add(k)
         k = parent[k]
     for k in junk:
-        if k not in keep:
+        # inside the body, a block holding most of its paragraph text is no link list, however many
+        # links sit beside that text (a short paywalled article with its share and keyword buttons)
+        if k not in keep and not (top < k <= last[top] and good[k] >= 0.5 * good[top] > 0):
             nodes[k].set(JUNK_ATTR, "1")
     el = nodes[top]
     el.set(MAIN_ATTR, "1")
