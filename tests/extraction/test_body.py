@@ -5,6 +5,8 @@ Each page is a small snippet shaped like the real page that motivated the rule (
 
 from __future__ import annotations
 
+import json
+
 from lxml import html as lh
 
 from worker.extract import extract_article
@@ -457,3 +459,21 @@ def test_the_lead_counts_toward_the_length_of_a_declared_article() -> None:
     plain = extract_article(declared.replace('<meta property="og:type" content="article">', ""),
                             "https://example.com/news/a-1.html")
     assert not plain.is_article
+
+
+def test_any_description_that_repeats_the_first_paragraph_makes_it_the_lead() -> None:
+    """Hamburger Abendblatt: JSON-LD's description is about something else, og:description repeats the
+    first paragraph (without its "Hamburg." dateline): that paragraph is the lead."""
+    first = ("Hamburg. Wie das Wetter zur Herausforderung wurde, warum Katharina Steinruck aufgeben musste und wie "
+             "oft Ersthelfer ausrückten. Haspa-Lauf im Überblick.")
+    og = ("Wie das Wetter zur Herausforderung wurde, warum Katharina Steinruck aufgeben musste und wie oft Ersthelfer "
+          "ausrückten. Der Haspa-Marathon 2024 in Hamburg im Überblick.")
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Hamburg Marathon 2024",
+          "description": "Bernard Koech hat den Hamburg Marathon 2024 als schnellster Mann gewonnen."}
+    head = (f'<meta property="og:description" content="{og}">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(5))
+    art = extract_article(_page(f"<article><h1>Hamburg Marathon 2024</h1><p>{first}</p>{body}</article>", head),
+                          "https://www.abendblatt.de/sport/article1.html")
+    assert art.lead == first
+    assert not art.body.startswith("Hamburg. Wie das Wetter")

@@ -782,13 +782,15 @@ def _shingle_set(text: str, n: int = 3) -> set[tuple[str, ...]]:
     return {tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1))} if toks else set()
 
 
-def reconcile_lead(result: BodyResult, lead: str | None, visible: bool) -> str | None:
+def reconcile_lead(result: BodyResult, lead: str | None, visible: bool,
+                   alternatives: list[str] | tuple[str, ...] = ()) -> str | None:
     """Keep the lead and the body from saying the same thing twice; returns the lead to use.
 
     Body blocks at the start that repeat (part of) the lead are dropped. A lead that is not on the page
     (``visible`` false: the meta description) and repeats the body's first paragraph makes that
-    paragraph the lead (the paragraph leaves the body); one that repeats a later opening paragraph is
-    only a teaser of the body and is dropped (None)."""
+    paragraph the lead (the paragraph leaves the body), as does any of the page's other descriptions
+    (``alternatives``: og/meta/twitter beside JSON-LD's) that repeats it; a description that repeats a
+    later opening paragraph is only a teaser of the body and is dropped (None)."""
     if not lead:
         return lead
     low = normalize_text(lead).casefold()
@@ -811,11 +813,14 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool) -> str |
     if not ls or not texts:
         return lead
     first = texts[0]
-    if (first.kind == "p" and len(texts) > 1 and len(first.text) <= 2 * len(lead) + 150
-            and len(ls & _shingle_set(first.text)) >= 0.5 * len(ls)):
-        # the description repeats the first paragraph: that paragraph is the lead
-        set_blocks(result, [b for b in result.blocks if b is not first])
-        return first.text
+    if first.kind == "p" and len(texts) > 1:
+        first_set = _shingle_set(first.text)
+        for desc in dict.fromkeys((lead, *alternatives)):
+            ds = ls if desc is lead else _shingle_set(desc)
+            if ds and len(first.text) <= 2 * len(desc) + 150 and len(ds & first_set) >= 0.5 * len(ds):
+                # a description repeats the first paragraph: that paragraph is the lead
+                set_blocks(result, [b for b in result.blocks if b is not first])
+                return first.text
     head = " ".join(b.text for b in texts[:5])
     if len(ls & _shingle_set(head)) >= 0.5 * len(ls):
         return None

@@ -458,7 +458,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
         scripted = script_html_body(text, base, lead, title)  # the article only in a script's JSON
         if scripted is not None and len(scripted[0].body) > len(result.body):
             result, container = scripted
-    lead = reconcile_lead(result, lead, lead_el is not None)
+    lead = reconcile_lead(result, lead, lead_el is not None, st.descriptions)
     published = _aware(st.published or _find_date(idx, region, prof, tz, st.language), tz)
     updated = _aware(st.updated, tz)
     category = _find_category(idx, st, prof)

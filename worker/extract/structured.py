@@ -41,6 +41,8 @@ class Structured:
     # author names from <meta> (author, parsely-author, citation_author, …) in page order: a fallback
     # for pages whose structured data and visible byline name nobody
     meta_authors: list[str] = field(default_factory=list)
+    # every distinct description the page gives (JSON-LD, og:, meta, twitter:), ``description`` first
+    descriptions: list[str] = field(default_factory=list)
 
 
 def _s(value: Any) -> str | None:
@@ -300,6 +302,9 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
     st.site_name = meta("og:site_name", "application-name")
     st.title = st.title or st.og_title
     st.description = st.description or meta("og:description", "description", "twitter:description")
+    for value in (st.description, meta("og:description"), meta("description"), meta("twitter:description")):
+        if value and value not in st.descriptions:
+            st.descriptions.append(value)
     st.og_type = meta("og:type")
     meta_pub = parse_iso(
         meta("article:published_time", "pubdate", "datepublished", "publishdate", "date", "dc.date.issued",
