@@ -52,6 +52,7 @@ from worker.extract.selectors import (
     BYLINE_SELECTORS,
     DATE_SELECTORS,
     HOME_CRUMBS,
+    KICKER_CLASS_RE,
     LEAD_SELECTORS,
     SOURCE_SELECTORS,
     TITLE_SELECTORS,
@@ -184,6 +185,19 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
     return title
 
 
+def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> str:
+    """The heading's text without a kicker set in its own element (:data:`KICKER_CLASS_RE`), unless
+    the page's structured titles carry that kicker too (then it is part of the title: "Akkutechnik: …")."""
+    text = node_text(el)
+    for kicker in el.find_all(class_=KICKER_CLASS_RE, limit=2):
+        k = node_text(kicker)
+        if k and text.startswith(k) and len(text) > len(k) + 10:
+            if any(t and k.casefold() in t.casefold() for t in structured):
+                return text
+            return text[len(k):].lstrip(" -–—:|·•/").strip()
+    return text
+
+
 _HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -207,7 +221,7 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
     for el in idx.select_all(selectors, None, limit=3):
-        text = node_text(el)
+        text = _headline_text(el, (st.title, st.og_title, st.headline))
         if not text or len(text) > 300:
             continue
         if ref is None:

@@ -165,6 +165,11 @@ CREDIT_LABEL_RE = re.compile(
 )
 # a "caption" that is a byline: the image is the author's picture ("Von Vivien Valentiner, Redakteurin")
 BYLINE_CAPTION_RE = re.compile(r"^(?:von|by|por|par|door|av|af|bởi|tác giả:?)\s+[A-ZÀ-ÝĐ][^\s.]*\s", re.I)
+# a kicker (topline) set in its own element inside the headline: "<h1><span class="dachzeile">Schlachtbetriebe
+# </span> <span>Das harte Geschäft …</span></h1>"; the headline is the rest
+KICKER_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:topline|dachzeile|overline|kicker|eyebrow|roofline|spitzmarke|supertitle|overhead|"
+    r"headline-intro|title-prefix)(?:$|[\s_-])", re.I)
 # screen-reader-only labels inside captions ("Legende:")
 OFFSCREEN_CLASS_RE = re.compile(
     r"offscreen|sr-only|visually-hidden|visuallyhidden|screen-reader|screenreader|a11y|assistive", re.I
