@@ -114,19 +114,24 @@ def test_meta_value_attribute_is_read_like_content() -> None:
     assert art.published.isoformat() == "2016-12-16T17:21:02+00:00"
 
 
+_SPORTSCHAU_H1 = ('<span class="seitenkopf__topline">Premier League</span> '
+                  '<span class="seitenkopf__headline--text">Rückschlag im Titelkampf - Liverpool verliert bei Everton'
+                  '</span>')
+_GOLEM_H1 = ('<span class="go-article-header__kicker">Premier League<span class="go-vh">:</span></span> '
+             '<span class="go-article-header__title">Rückschlag im Titelkampf - Liverpool verliert bei Everton</span>')
+
+
 @pytest.mark.parametrize(
-    ("og", "expected"),
+    ("h1", "og", "expected"),
     [
         # sportschau: the topline "Premier League" is a label above the headline, not part of it
-        ("Rückschlag im Titelkampf - Liverpool verliert bei Everton",
+        (_SPORTSCHAU_H1, "Rückschlag im Titelkampf - Liverpool verliert bei Everton",
          "Rückschlag im Titelkampf - Liverpool verliert bei Everton"),
         # golem, bild: the structured title carries the kicker too: it is part of the title
-        ("Premier League: Rückschlag im Titelkampf - Liverpool verliert bei Everton",
+        (_GOLEM_H1, "Premier League: Rückschlag im Titelkampf - Liverpool verliert bei Everton",
          "Premier League: Rückschlag im Titelkampf - Liverpool verliert bei Everton"),
     ],
 )
-def test_a_kicker_element_in_the_headline(og: str, expected: str) -> None:
-    h1 = ('<span class="seitenkopf__topline">Premier League<span class="go-vh">:</span></span> '
-          '<span class="seitenkopf__headline--text">Rückschlag im Titelkampf - Liverpool verliert bei Everton</span>')
+def test_a_kicker_element_in_the_headline(h1: str, og: str, expected: str) -> None:
     html = _page(h1, og=og)
     assert extract_article(html, "https://www.sportschau.de/fussball/a.html").title == expected
