@@ -10,7 +10,7 @@ import json
 import pytest
 
 from worker.extract import extract_article
-from worker.extract.core import strip_site_suffix
+from worker.extract.core import clean_category, strip_site_suffix
 
 BODY = "".join(
     f"<p>Paragraph {i}: the members argued for hours, and the vote, which had been postponed twice, "
@@ -135,3 +135,23 @@ _GOLEM_H1 = ('<span class="go-article-header__kicker">Premier League<span class=
 def test_a_kicker_element_in_the_headline(h1: str, og: str, expected: str) -> None:
     html = _page(h1, og=og)
     assert extract_article(html, "https://www.sportschau.de/fussball/a.html").title == expected
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "expected"),
+    [
+        # tages-anzeiger: home, section, the article's own title
+        (["Startseite", "Schweiz", "Chiesa ruft zum Widerstand gegen die Asylpolitik auf"], ["Schweiz"]),
+        # faz, aftonbladet: the site's name or address heads the trail
+        (["FAZ.NET", "Wirtschaft"], ["Wirtschaft"]),
+        (["City Herald", "Nyheter"], ["Nyheter"]),
+        # wordpress and CMS page kinds
+        (["Uncategorized"], []),
+        (["Articles", "Politics"], ["Politics"]),
+        (["ホーム", "ガジェット"], ["ガジェット"]),
+        (["Kinh doanh", "Quốc tế", "Phân tích"], ["Kinh doanh", "Quốc tế", "Phân tích"]),
+    ],
+)
+def test_clean_category(crumbs: list[str], expected: list[str]) -> None:
+    title = "Chiesa ruft zum Widerstand gegen die Asylpolitik auf"
+    assert clean_category(crumbs, title, "City Herald", "www.faz.net") == expected

@@ -54,6 +54,7 @@ from worker.extract.selectors import (
     HOME_CRUMBS,
     KICKER_CLASS_RE,
     LEAD_SELECTORS,
+    NON_SECTION_CRUMBS,
     SOURCE_SELECTORS,
     TITLE_SELECTORS,
 )
@@ -310,6 +311,27 @@ def _meta_authors(st: Structured, host: str) -> list[str]:
     return people or st.meta_authors[:1]
 
 
+_HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+
+
+def clean_category(crumbs: list[str], title: str | None, site_name: str | None, host: str) -> list[str]:
+    """The sections of a breadcrumb: without the home page, the site's own name (or address), words
+    naming a kind of page ("Uncategorized", "Article") and a last item that is the article's title."""
+    site = {k for k in (_word_key(site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if k}
+    out: list[str] = []
+    for crumb in crumbs:
+        low = crumb.casefold()
+        key = _word_key(crumb)
+        if low in HOME_CRUMBS or low in NON_SECTION_CRUMBS or not key or _HOST_LIKE_RE.match(crumb):
+            continue
+        if key in site or any(key.startswith(s) and len(s) >= 4 for s in site):
+            continue
+        out.append(crumb)
+    if out and title and (similarity(out[-1], title) >= 0.5 or _word_key(out[-1]) == _word_key(title)):
+        out.pop()
+    return out
+
+
 def _find_category(idx: TagIndex, st: Structured, prof: SiteProfile | None) -> list[str]:
     if st.category:
         return st.category
@@ -475,7 +497,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
     lead = reconcile_lead(result, lead, lead_el is not None, st.descriptions)
     published = _aware(st.published or _find_date(idx, region, prof, tz, st.language), tz)
     updated = _aware(st.updated, tz)
-    category = _find_category(idx, st, prof)
+    category = clean_category(_find_category(idx, st, prof), title, st.site_name, host)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
                                            published is not None, lead)
     if is_article and not st.has_article_ld and _is_home_page(url, st.canonical_url):

@@ -89,7 +89,13 @@ BOILERPLATE_LINES_RE = re.compile(
     re.I,
 )
 
-HOME_CRUMBS: frozenset[str] = frozenset({"trang chủ", "home", "trang chu", "homepage", "trang nhất"})
+HOME_CRUMBS: frozenset[str] = frozenset({
+    "trang chủ", "home", "trang chu", "homepage", "trang nhất", "home page", "start", "startseite", "front",
+    "frontpage", "front page", "accueil", "inicio", "início", "portada", "forside", "forsiden", "etusivu", "hem",
+    "startsida", "strona główna", "главная", "ホーム", "トップ", "首页", "首頁", "홈", "anasayfa", "ana sayfa",
+})
+# breadcrumb items that name a kind of page, not a section of the site
+NON_SECTION_CRUMBS: frozenset[str] = frozenset({"uncategorized", "article", "articles", "tags", "website"})
 
 # ---- photos (see :mod:`photos`)
 # class/id of the <img> itself naming a non-photo
