@@ -145,6 +145,8 @@ def test_a_kicker_element_in_the_headline(h1: str, og: str, expected: str) -> No
         # faz, aftonbladet: the site's name or address heads the trail
         (["FAZ.NET", "Wirtschaft"], ["Wirtschaft"]),
         (["City Herald", "Nyheter"], ["Nyheter"]),
+        (["City Herald – die Zeitung der Stadt", "Bildung"], ["Bildung"]),
+        (["Faz", "Fazit"], ["Fazit"]),
         # wordpress and CMS page kinds
         (["Uncategorized"], []),
         (["Articles", "Politics"], ["Politics"]),
@@ -155,3 +157,20 @@ def test_a_kicker_element_in_the_headline(h1: str, og: str, expected: str) -> No
 def test_clean_category(crumbs: list[str], expected: list[str]) -> None:
     title = "Chiesa ruft zum Widerstand gegen die Asylpolitik auf"
     assert clean_category(crumbs, title, "City Herald", "www.faz.net") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "host", "expected"),
+    [
+        # the registered name, not the subdomain
+        ("Wall Street falls again | Yahoo", "news.yahoo.com", "Wall Street falls again"),
+        ("Prices rise again - BBC", "www.bbc.co.uk", "Prices rise again"),
+        # a site under another's domain: its own first label names it too
+        ("China snubs Khan | India News - Times of India", "timesofindia.indiatimes.com",
+         "China snubs Khan | India News"),
+        # a section word that is the subdomain is no site name
+        ("Markets close higher | News", "news.example.com", "Markets close higher | News"),
+    ],
+)
+def test_strip_site_suffix_knows_the_sites_registered_name(title: str, host: str, expected: str) -> None:
+    assert strip_site_suffix(title, None, host) == expected

@@ -158,6 +158,24 @@ def _word_key(text: str) -> str:
     return "".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
+_GENERIC_SUBDOMAINS = frozenset({"news", "edition", "amp", "mobile", "online", "blogs", "english", "video"})
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+
+
+def _site_keys(site_name: str | None, host: str) -> set[str]:
+    """The site's name as word keys: og:site_name, and the host's registered name ("nytimes" for
+    www.nytimes.com, "bbc" for www.bbc.co.uk, "yahoo" for news.yahoo.com; not the subdomain)."""
+    labels = [x for x in host.lower().removeprefix("www.").split(".") if x]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        name = labels[-3]
+    else:
+        name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+    keys = {k for k in (_word_key(site_name or ""), _word_key(name)) if k}
+    if labels and len(labels[0]) >= 5 and labels[0] not in _GENERIC_SUBDOMAINS:  # timesofindia.indiatimes.com
+        keys.add(_word_key(labels[0]))
+    return keys
+
+
 def _structured_spelling(visible: str, st: Structured) -> str:
     """The JSON-LD headline when it has the visible title's very words: its spacing and punctuation
     are the publisher's, where the visible text is joined from nested elements ("drauf : Stadt")."""
@@ -174,7 +192,7 @@ _TRAILING_SEP_RE = re.compile(rf"\s*(?:{_SITE_SEP})\s*$")
 def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
     """``title`` without a trailing "| Site" / "- Site" naming the site (og:site_name or the host's
     name), as document and social titles carry it; the title unchanged when no such suffix is found."""
-    names = {n for n in (_word_key(site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if n}
+    names = _site_keys(site_name, host)
     if not names:
         return title
     for m in _SITE_SEP_RE.finditer(title):
@@ -306,9 +324,21 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
 def _meta_authors(st: Structured, host: str) -> list[str]:
     """The names of the page's author <meta> tags; the site's own name only when it is the only one
     (a site-wide default beside the writer's name in another tag)."""
-    site = {k for k in (_word_key(st.site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if k}
-    people = [n for n in st.meta_authors if _word_key(n) not in site and not _word_key(n).startswith(tuple(site))]
+    site = _site_keys(st.site_name, host)
+    people = [n for n in st.meta_authors if not _names_site(n, site) and not _HOST_LIKE_RE.match(n)]
     return people or st.meta_authors[:1]
+
+
+def _names_site(text: str, site: set[str]) -> bool:
+    """``text`` is the site's name, or starts with it as whole words ("EL PAÍS: el periódico global",
+    "Israel Nachrichten – Chadashoth Israel"; not "Bildung" on bild.de)."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    joined = ""
+    for word in words[:4]:
+        joined += word
+        if joined in site:
+            return True
+    return False
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -317,14 +347,14 @@ _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 def clean_category(crumbs: list[str], title: str | None, site_name: str | None, host: str) -> list[str]:
     """The sections of a breadcrumb: without the home page, the site's own name (or address), words
     naming a kind of page ("Uncategorized", "Article") and a last item that is the article's title."""
-    site = {k for k in (_word_key(site_name or ""), _word_key(host.removeprefix("www.").split(".")[0])) if k}
+    site = _site_keys(site_name, host)
     out: list[str] = []
     for crumb in crumbs:
         low = crumb.casefold()
         key = _word_key(crumb)
         if low in HOME_CRUMBS or low in NON_SECTION_CRUMBS or not key or _HOST_LIKE_RE.match(crumb):
             continue
-        if key in site or any(key.startswith(s) and len(s) >= 4 for s in site):
+        if _names_site(crumb, site):
             continue
         out.append(crumb)
     if out and title and (similarity(out[-1], title) >= 0.5 or _word_key(out[-1]) == _word_key(title)):
