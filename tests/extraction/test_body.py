@@ -477,3 +477,18 @@ def test_any_description_that_repeats_the_first_paragraph_makes_it_the_lead() ->
                           "https://www.abendblatt.de/sport/article1.html")
     assert art.lead == first
     assert not art.body.startswith("Hamburg. Wie das Wetter")
+
+
+def test_a_body_cut_in_two_sections_of_one_kind_is_read_whole() -> None:
+    """politico: the story's first paragraphs sit in a section "page-content__row page-content__row--story",
+    the rest, after a share box, in the same section kind with "main-section" added."""
+    first = "".join(f'<p class="story-text__paragraph">{_para(i, "the opening")}</p>' for i in range(3))
+    rest = "".join(f'<p class="story-text__paragraph">{_para(i, "the survey")}</p>' for i in range(12))
+    html = _page('<div class="page-content"><h1>Council approves the new budget after a long debate</h1>'
+                 f'<section class="page-content__row page-content__row--story"><div class="story-text">{first}</div>'
+                 '</section><aside class="social-tools"><a href="https://wa.me/?text=x">WhatsApp</a></aside>'
+                 f'<section class="page-content__row page-content__row--story main-section"><div class="story-text">'
+                 f"{rest}</div></section></div>")
+    text = extract_article(html, "https://www.politico.com/story/2016/10/a-229079").body
+    assert text.startswith("Paragraph 0 about the opening")
+    assert "Paragraph 11 about the survey" in text

@@ -681,6 +681,18 @@ def _signature(el: etree._Element) -> tuple[str, str]:
     return el.tag, " ".join(c for c in cls.split() if not any(ch.isdigit() for ch in c))
 
 
+_REPEAT_LEVELS = 2
+
+
+def _same_kind(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two blocks of one kind: the same tag and classes, or the same first two classes (a BEM block and
+    its modifier: "page-content__row page-content__row--story" with or without "main-section")."""
+    if a == b:
+        return True
+    ca, cb = a[1].split(), b[1].split()
+    return a[0] == b[0] and len(ca) >= 2 and len(cb) >= 2 and ca[:2] == cb[:2]
+
+
 def _repeated_blocks(top: int, nodes: list[etree._Element], parent: list[int], good: list[int],
                      total: list[int], nh1: dict[int, int], last: list[int]) -> int:
     """The lowest ancestor (at most two levels up) holding another block of the candidate's own tag and
@@ -690,7 +702,7 @@ def _repeated_blocks(top: int, nodes: list[etree._Element], parent: list[int], g
         return top
     ancestors: dict[int, int] = {}
     k, level = parent[top], 1
-    while k >= 0 and level <= 2 and nodes[k].tag not in ("body", "html"):
+    while k >= 0 and level <= _REPEAT_LEVELS and nodes[k].tag not in ("body", "html"):
         ancestors[k] = level
         k, level = parent[k], level + 1
     if not ancestors:
@@ -699,7 +711,7 @@ def _repeated_blocks(top: int, nodes: list[etree._Element], parent: list[int], g
     best_level = 0
     end = last[top]
     for j in range(len(nodes)):
-        if top <= j <= end or good[j] < 200 or nodes[j].tag != sig[0] or _signature(nodes[j]) != sig:
+        if top <= j <= end or good[j] < 200 or nodes[j].tag != sig[0] or not _same_kind(_signature(nodes[j]), sig):
             continue
         k = parent[j]
         while k >= 0 and k not in ancestors:
