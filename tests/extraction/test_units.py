@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _fixtures import LIST_URLS, read_html
 
 from worker.extract import extract_article
-from worker.extract.dates import find_written_date, parse_iso, parse_visible, site_zone
+from worker.extract.dates import find_written_date, is_date_line, parse_iso, parse_visible, site_zone
 from worker.extract.photos import image_urls
 from worker.extract.text import normalize_text, parse_byline, split_credit
 
@@ -367,3 +367,19 @@ def test_author_meta_tags_name_the_writer_when_nothing_else_does(metas: str, aut
 def test_visible_byline_wins_over_the_author_meta_tag() -> None:
     html = _meta_page('<meta name="author" content="City Herald Staff">', '<p class="byline">By Jane Doe</p>')
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("October 29, 2018", True),  # washingtonpost, heading the body
+        ("Updated 12.03.2024 08:00", True),
+        ("2019年4月4日", True),
+        ("Published on 5 May 2021", True),
+        ("On October 29, 2018 the council voted to repair the bridge.", False),
+        ("Chapter 12", False),
+        ("", False),
+    ],
+)
+def test_is_date_line(text: str, expected: bool) -> None:
+    assert is_date_line(text) is expected

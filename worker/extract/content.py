@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from worker.extract.article import Photo, RelatedLink
 from worker.extract.blocks import Block, BodyResult, set_blocks
+from worker.extract.dates import is_date_line
 from worker.extract.dom import (
     BLOCK_TAGS,
     TagIndex,
@@ -550,6 +551,8 @@ def _time_stamp(b: Block) -> bool:
     """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr"),
     a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a player's "0:00"."""
     t = b.text
+    if b.kind == "p" and is_date_line(t):  # a date alone: "October 29, 2018"
+        return True
     if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or _CJK_RE.search(t):
         return False
     if t.endswith((".", "!", "?", "…", "\"", "”")) and not _MINUTES_END_RE.search(t):

@@ -143,6 +143,20 @@ _WRITTEN_RE = re.compile(
 )
 
 
+def is_date_line(text: str) -> bool:
+    """``text`` is a date and at most two more words ("October 29, 2018", "Updated 12.03.2024",
+    "2019年4月4日"): a time stamp, not a sentence."""
+    t = text.strip()
+    if not t or len(t) > 50 or not re.search(r"\d", t):
+        return False
+    for rx in (_WRITTEN_RE, _CJK_DATE_RE, _YMD_RE, _VISIBLE_DT_RE):
+        m = rx.search(t)
+        if m is not None:
+            rest = (t[: m.start()] + " " + t[m.end():]).strip(" ,.|-–—:()")
+            return len(re.findall(r"[^\W\d_]+", rest)) <= 2
+    return False
+
+
 def find_written_date(text: str, default_tz: tzinfo | None, language: str | None = None) -> datetime | None:
     """The first date written with a month word or year first in a short visible line (a date
     element's text): CJK ``年月日``, ``2019.03.08``, or "13. Mai 2026 um 15:44" / "Dec 9, 2016" in
