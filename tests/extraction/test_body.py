@@ -174,9 +174,14 @@ def test_newsletter_and_author_bio_boxes_leave_the_body() -> None:
                    'news from here and the world.</span></section>'
                  + "".join(f"<p>{_para(i)}</p>" for i in range(3, 5))
                  + '<div class="author-bio"><p>Jane Doe is a politics reporter for the Daily Example.</p>'
-                   '</div></div>')
+                   '</div>'
+                 # The Atlantic's call to action after the text
+                 + '<section class="c-letters-cta"><p class="c-letters-cta__text">We want to hear what you think '
+                   'about this article. <a href="/contact/letters/">Submit a letter</a> to the editor.</p></section>'
+                   '</div>')
     assert _para(4) in a.body
     assert "inbox" not in a.body and "perfect start" not in a.body and "politics reporter" not in a.body
+    assert "want to hear what you think" not in a.body
 
 
 # ----------------------------------------------------------------------------- lead and body

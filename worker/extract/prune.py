@@ -48,7 +48,7 @@ _BOILERPLATE_WORDS = (
     r"gdpr|newsletter|subscribe|subscription|paywall|modal|popup|overlay|menu|navbar|nav-bar|navigation|"
     r"mega-menu|social|share|sharing|sharebar|share-bar|outbrain|taboola|recommend|recommended|"
     r"recommendations|mostread|most-read|most-popular|trending|ads?|advert|advertisement|adslot|ad-slot|"
-    r"banner|sponsor|sponsored|promo|teaser-list|skip-link|login|signin|account|search-form|footer)"
+    r"banner|sponsor|sponsored|promo|teaser-list|skip-link|login|signin|account|search-form|footer|cta)"
 )
 # a class/id token that starts with one of the words ("comments-list") or ends with it ("right-sidebar");
 # a word in the middle ("author-share-top") does not count
