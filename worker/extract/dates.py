@@ -80,16 +80,17 @@ def parse_visible(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datet
     return _dateparser(text, default_tz)
 
 
-def _dateparser(text: str, default_tz: tzinfo | None) -> datetime | None:
+def _dateparser(text: str, default_tz: tzinfo | None, languages: tuple[str, ...] = ("vi", "en"),
+                day_first: bool = True) -> datetime | None:
+    """dateparser on a short date phrase: a naive result gets ``default_tz``; None outside 1990-2100."""
+    settings: dict[str, object] = {"RETURN_AS_TIMEZONE_AWARE": False}
+    if day_first:
+        settings.update(DATE_ORDER="DMY", PREFER_DAY_OF_MONTH="first")
     try:
         import dateparser  # local import: slow to load, rarely needed
 
-        dt = dateparser.parse(
-            text,
-            languages=["vi", "en"],
-            settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
-        )
-    except Exception:  # dateparser raises assorted errors on junk
+        dt = dateparser.parse(text, languages=list(languages), settings=settings)
+    except Exception:  # dateparser raises assorted errors on junk (and on unknown language codes)
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
         return None
@@ -170,20 +171,8 @@ def find_written_date(text: str, default_tz: tzinfo | None, language: str | None
     w = _WRITTEN_RE.search(text)
     if w is None:
         return None
-    languages = [x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x)]
-    return _dateparser_in(w.group(0), default_tz, languages)
-
-
-def _dateparser_in(text: str, default_tz: tzinfo | None, languages: list[str]) -> datetime | None:
-    try:
-        import dateparser  # local import: slow to load, rarely needed
-
-        dt = dateparser.parse(text, languages=languages, settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    except Exception:  # dateparser raises assorted errors on junk (and on unknown language codes)
-        return None
-    if dt is None or not 1990 <= dt.year <= 2100:
-        return None
-    return dt.replace(tzinfo=default_tz) if dt.tzinfo is None and default_tz is not None else dt
+    languages = tuple(x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x))
+    return _dateparser(w.group(0), default_tz, languages, day_first=False)
 
 
 # ----------------------------------------------------------------------------- the site's zone
