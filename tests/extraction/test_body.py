@@ -497,3 +497,15 @@ def test_a_body_cut_in_two_sections_of_one_kind_is_read_whole() -> None:
     text = extract_article(html, "https://www.politico.com/story/2016/10/a-229079").body
     assert text.startswith("Paragraph 0 about the opening")
     assert "Paragraph 11 about the survey" in text
+
+
+def test_a_description_holding_the_whole_text_leaves_the_body_whole() -> None:
+    """yahoo.com, buzzap.jp: the page's description is the article's whole text. The body is not emptied
+    into a lead that no reader sees."""
+    paras = [_para(i, "the campaign") for i in range(3)]
+    head = f'<meta name="description" content="{" ".join(paras)}">'
+    html = _page("<article><h1>Council approves the new budget after a long debate</h1>"
+                 + "".join(f"<p>{t}</p>" for t in paras) + "</article>", head)
+    art = extract_article(html, "https://www.yahoo.com/news/a-1.html")
+    assert art.is_article, art.reason
+    assert "Paragraph 2 about the campaign" in art.body
