@@ -509,3 +509,4 @@ def test_a_description_holding_the_whole_text_leaves_the_body_whole() -> None:
     art = extract_article(html, "https://www.yahoo.com/news/a-1.html")
     assert art.is_article, art.reason
     assert "Paragraph 2 about the campaign" in art.body
+    assert art.lead is None

@@ -807,8 +807,10 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool,
                 continue
             leading = False
         out.append(b)
-    if len(out) != len(blocks) and (visible or any(b.kind != "photo" for b in out)):
-        set_blocks(result, out)  # (a description holding the whole text leaves the body as it is)
+    if len(out) != len(blocks):
+        if not visible and not any(b.kind != "photo" for b in out):
+            return None  # a description holding the whole text: the body stays, the description goes
+        set_blocks(result, out)
     if visible:
         return lead
     ls = _shingle_set(lead)
