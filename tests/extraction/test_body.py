@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from lxml import html as lh
 
 from worker.extract import extract_article
@@ -393,6 +394,28 @@ def test_a_drop_cap_joins_the_first_word_of_its_paragraph() -> None:
     html = _page(f"<article><h1>Council approves the new budget after a long debate</h1>{first}{body}</article>")
     text = extract_article(html, "https://taz.de/a/!5931168/").body
     assert text.startswith("Na endlich! Es gibt")
+
+
+@pytest.mark.parametrize("cap", ["A", "I", "In"])
+def test_a_drop_cap_that_is_a_word_keeps_its_space(cap: str) -> None:
+    """"A woman …", "I remember …", "In the morning …": the drop cap is the whole first word."""
+    first = (f'<p><span class="dropcap">{cap}</span> woman came to the council meeting on Tuesday and asked the '
+             "members to repair the old bridge before the winter comes.</p>")
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(5))
+    html = _page(f"<article><h1>Council approves the new budget after a long debate</h1>{first}{body}</article>")
+    assert extract_article(html, "https://example.com/a.html").body.startswith(f"{cap} woman came")
+
+
+def test_a_short_article_with_a_subscribe_button_in_its_text_keeps_its_text() -> None:
+    """A review found a short article's whole body dropped as a "subscription box": six short paragraphs
+    and a button-styled subscribe link. Three paragraphs of prose are no box."""
+    paras = "".join(f"<p>{_para(i)[:120]}</p>" for i in range(6))
+    button = '<p>Want more local news? <a class="btn btn-primary" href="/subscribe">Subscribe</a></p>'
+    html = _page(f'<article><h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 f"{paras}{button}</div></article>")
+    art = extract_article(html, "https://example.com/news/a.html")
+    assert art.is_article, art.reason
+    assert "Paragraph 5 about the council" in art.body
 
 
 def test_a_campaign_box_with_a_call_to_action_button_leaves_the_body() -> None:

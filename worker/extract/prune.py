@@ -180,17 +180,26 @@ def prune_html(text: str) -> str | None:
         return None
 
 
+# letters that are words of their own ("A woman", "I remember", "O Brasil", "Y luego", "À Paris"): a drop
+# cap of one of them may be the whole first word
+_ONE_LETTER_WORDS = frozenset("AIOYEUÀÅÓÒÈVZKSW")
+
+
 def _join_drop_cap(el: etree._Element) -> None:
-    """A drop cap of one or two letters is the start of its paragraph's first word: the space the
-    markup leaves after it (the letter floats in the browser) goes, so "N" + " a endlich" reads
-    "Na endlich"."""
-    letters = "".join(el.itertext()).strip()
-    if not 1 <= len(letters) <= 2 or not letters.isalpha():
+    """A one-letter drop cap is the start of its paragraph's first word: the space the markup leaves
+    after it (the letter floats in the browser) goes, so "N" + " a endlich" reads "Na endlich". Letters
+    that are words by themselves keep their space; so do two-letter caps ("In the morning")."""
+    if len(el) or not el.text:
+        return
+    letter = el.text.strip()
+    if len(letter) != 1 or not letter.isalpha() or letter.upper() in _ONE_LETTER_WORDS:
         return
     node = el
-    while not (node.tail or "").strip():  # the space may follow a wrapper holding only the letter
+    # the space may follow wrappers holding nothing but the letter: climb while the parent is one
+    while not (node.tail or "").strip():
         parent = node.getparent()
-        if (node.tail and node.tail.isspace()) or parent is None or "".join(parent.itertext()).strip() != letters:
+        if (node.tail and node.tail.isspace()) or parent is None or (parent.text or "").strip() or (
+                node.getprevious() is not None or node.getnext() is not None):  # (len() counts: O(n))
             break
         node = parent
     if node.tail and node.tail[:1].isspace():
@@ -222,11 +231,12 @@ _BUTTON_TOKEN_RE = re.compile(r"(?:^|[\s_-])(?:button|btn|cta)(?:$|[\s_-])", re.
 
 
 def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree._Element]:
-    """Donation, subscription, paywall and campaign boxes: the largest short block (at most ``limit``
-    characters, no heading of the page, no photo) around a button-styled link that carries a
-    campaign tag (``utm_campaign``, ``pk_campaign``) or opens a sign-in, registration or subscription
-    page: taz's "Links lesen, Rechts bekämpfen" appeal, Chunichi's "この記事は会員限定です" notice."""
+    """Donation, subscription, paywall and campaign boxes: the largest small ``<div>``/``<section>``
+    (:func:`_small_box`) around a button-styled link that carries a campaign tag (``utm_campaign``,
+    ``pk_campaign``) or opens a sign-in, registration or subscription page: taz's "Links lesen, Rechts
+    bekämpfen" appeal, Chunichi's "この記事は会員限定です" notice. Each block is judged once."""
     found: set[etree._Element] = set()
+    judged: dict[etree._Element, bool] = {}
     for a in root.iter("a"):
         href = a.get("href") or ""
         if not (("campaign=" in href and _CAMPAIGN_RE.search(href)) or _ACCOUNT_PATH_RE.search(href.split("?", 1)[0])):
@@ -237,16 +247,42 @@ def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree.
         for _ in range(6):
             if anc is None or anc.tag in ("body", "html", "article", "main"):
                 break
-            if anc.tag in ("div", "section", "aside", "p"):
-                if not _text_at_most(anc, limit) or anc.find(".//h1") is not None or (
-                        anc.find(".//figure") is not None or anc.find(".//picture") is not None) or (
-                        sum(1 for p in anc.iter("p") if len("".join(p.itertext())) >= 150) > 2):
-                    break  # (three paragraphs of prose: a short article around its own button)
+            if anc.tag in ("div", "section"):
+                if anc not in judged:
+                    judged[anc] = _small_box(anc, limit)
+                if not judged[anc]:
+                    break
                 box = anc
             anc = anc.getparent()
         if box is not None:
             found.add(box)
     return found
+
+
+def _small_box(el: etree._Element, limit: int, max_elements: int = 400) -> bool:
+    """``el`` is a small box, not article prose: at most ``limit`` characters and ``max_elements``
+    elements, no page heading or photo, fewer than three paragraphs of 60 characters or more (a short
+    article around its own button is prose). One walk, stopped as soon as a bound is passed."""
+    chars = paragraphs = elements = 0
+    for node in el.iter():
+        elements += 1
+        if elements > max_elements or node.tag in ("h1", "figure", "picture"):
+            return False
+        if node.text and isinstance(node.tag, str):
+            chars += len(node.text.strip())
+        if node is not el and node.tail:
+            chars += len(node.tail.strip())
+        if chars > limit:
+            return False
+        if node.tag == "p" and _text_at_least(node, 60):
+            paragraphs += 1
+            if paragraphs >= 3:
+                return False
+    return True
+
+
+def _text_at_least(el: etree._Element, n: int) -> bool:
+    return not _text_at_most(el, n - 1)
 
 
 def _toggle_blocks(root: etree._Element) -> set[etree._Element]:
