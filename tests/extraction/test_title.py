@@ -160,17 +160,37 @@ def test_clean_category(crumbs: list[str], expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "host", "expected"),
+    ("title", "site", "host", "expected"),
     [
         # the registered name, not the subdomain
-        ("Wall Street falls again | Yahoo", "news.yahoo.com", "Wall Street falls again"),
-        ("Prices rise again - BBC", "www.bbc.co.uk", "Prices rise again"),
-        # a site under another's domain: its own first label names it too
-        ("China snubs Khan | India News - Times of India", "timesofindia.indiatimes.com",
+        ("Wall Street falls again | Yahoo", None, "news.yahoo.com", "Wall Street falls again"),
+        ("Prices rise again - BBC", None, "www.bbc.co.uk", "Prices rise again"),
+        # og:site_name "The Times of India" names the site with or without its article
+        ("China snubs Khan | India News - Times of India", "The Times of India", "timesofindia.indiatimes.com",
          "China snubs Khan | India News"),
         # a section word that is the subdomain is no site name
-        ("Markets close higher | News", "news.example.com", "Markets close higher | News"),
+        ("Markets close higher | News", None, "news.example.com", "Markets close higher | News"),
     ],
 )
-def test_strip_site_suffix_knows_the_sites_registered_name(title: str, host: str, expected: str) -> None:
-    assert strip_site_suffix(title, None, host) == expected
+def test_strip_site_suffix_knows_the_sites_registered_name(title: str, site: str | None, host: str,
+                                                           expected: str) -> None:
+    assert strip_site_suffix(title, site, host) == expected
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "site", "host", "expected"),
+    [
+        # a subdomain named after a section keeps that section (a review found these dropped)
+        (["Kinh doanh", "Chứng khoán"], "VnExpress", "kinhdoanh.vnexpress.net", ["Kinh doanh", "Chứng khoán"]),
+        (["Money", "Investing"], "CNNMoney", "money.cnn.com", ["Money", "Investing"]),
+        (["Time Off", "Books"], "Time", "time.com", ["Time Off", "Books"]),
+        # a series named after the site is a section; the site's name and its tagline are not
+        (["The Economist explains"], "The Economist", "www.economist.com", ["The Economist explains"]),
+        (["EL PAÍS: el periódico global", "Internacional"], "El País", "elpais.com", ["Internacional"]),
+        # accents and đ fold: "Dân Trí" is dantri.com.vn
+        (["Dân Trí", "Xã hội"], None, "dantri.com.vn", ["Xã hội"]),
+    ],
+)
+def test_clean_category_knows_the_site(crumbs: list[str], site: str | None, host: str,
+                                       expected: list[str]) -> None:
+    assert clean_category(crumbs, "Some headline of the day", site, host) == expected

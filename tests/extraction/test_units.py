@@ -355,9 +355,13 @@ def _meta_page(metas: str, byline: str = "") -> str:
         ('<meta name="author" content="City Herald"><meta name="cXenseParse:author" content="dpa">', ["dpa"]),
         # spiegel, sportschau: the site's name alone is the author the page gives
         ('<meta name="author" content="City Herald">', ["City Herald"]),
-        # boersen-zeitung: an e-mail address, a profile URL or an id is no name
+        # boersen-zeitung: an e-mail address, a profile URL or an id is no name; nor a CMS placeholder
         ('<meta name="author" content="d.kuckelkorn@boersen-zeitung.de">'
-         '<meta name="author" content="https://example.com/u/1"><meta name="author" content="105092">', []),
+         '<meta name="author" content="https://example.com/u/1"><meta name="author" content="105092">'
+         '<meta name="author" content="admin">', []),
+        # dantri: the site's name with its accents beside the writer's
+        ('<meta name="author" content="City Hérald"><meta name="parsely-author" content="Nguyễn Văn An">',
+         ["Nguyễn Văn An"]),
     ],
 )
 def test_author_meta_tags_name_the_writer_when_nothing_else_does(metas: str, authors: list[str]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import unicodedata
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
 
@@ -158,22 +159,52 @@ def _word_key(text: str) -> str:
     return "".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
-_GENERIC_SUBDOMAINS = frozenset({"news", "edition", "amp", "mobile", "online", "blogs", "english", "video"})
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+_LEADING_ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|der|die|das|de|het|el|il|lo|os|as|o|a)\s+", re.I)
+
+
+def _site_words(text: str) -> list[str]:
+    """``text``'s words for comparing site names: casefolded, accents folded ("Dân Trí" -> dan, tri)."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return re.findall(r"[^\W_]+", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _site_key(text: str) -> str:
+    return "".join(_site_words(text))
 
 
 def _site_keys(site_name: str | None, host: str) -> set[str]:
-    """The site's name as word keys: og:site_name, and the host's registered name ("nytimes" for
-    www.nytimes.com, "bbc" for www.bbc.co.uk, "yahoo" for news.yahoo.com; not the subdomain)."""
+    """The site's name as keys: og:site_name with and without a leading article ("The Times of India"),
+    and the host's registered name ("nytimes" for www.nytimes.com, "bbc" for www.bbc.co.uk, "yahoo"
+    for news.yahoo.com; never the subdomain, which often names a section: kinhdoanh.vnexpress.net)."""
     labels = [x for x in host.lower().removeprefix("www.").split(".") if x]
     if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
         name = labels[-3]
     else:
         name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
-    keys = {k for k in (_word_key(site_name or ""), _word_key(name)) if k}
-    if labels and len(labels[0]) >= 5 and labels[0] not in _GENERIC_SUBDOMAINS:  # timesofindia.indiatimes.com
-        keys.add(_word_key(labels[0]))
-    return keys
+    site = (site_name or "").strip()
+    return {k for k in (_site_key(site), _site_key(_LEADING_ARTICLE_RE.sub("", site)), _site_key(name)) if k}
+
+
+_SITE_TAIL_SEP_RE = re.compile(r"^\s*[:|–—\-,/·•]")
+
+
+def _names_site(text: str, site: set[str]) -> bool:
+    """``text`` is the site's name, alone or followed by a separator and a tagline ("EL PAÍS: el
+    periódico global", "Israel Nachrichten – Chadashoth Israel"); "The Economist explains", "Time Off"
+    and "Bildung" on bild.de are not."""
+    if not site:
+        return False
+    if _site_key(text) in site:
+        return True
+    joined = ""
+    for m in re.finditer(r"[^\W_]+", text):
+        joined += _site_key(m.group(0))
+        if joined in site:
+            return bool(_SITE_TAIL_SEP_RE.match(text[m.end():]))
+        if len(joined) > max(len(k) for k in site):
+            break
+    return False
 
 
 def _structured_spelling(visible: str, st: Structured) -> str:
@@ -199,7 +230,7 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
         head, tail = title[: m.start()], title[m.end():]
         if len(head.strip()) < 10 or not tail.strip():
             continue
-        if _word_key(tail) in names and not _TRAILING_SEP_RE.search(head):
+        if _site_key(tail) in names and not _TRAILING_SEP_RE.search(head):
             return head.strip()
     return title
 
@@ -321,24 +352,12 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
     return None
 
 
-def _meta_authors(st: Structured, host: str) -> list[str]:
+def _pick_meta_authors(st: Structured, host: str) -> list[str]:
     """The names of the page's author <meta> tags; the site's own name only when it is the only one
     (a site-wide default beside the writer's name in another tag)."""
     site = _site_keys(st.site_name, host)
     people = [n for n in st.meta_authors if not _names_site(n, site) and not _HOST_LIKE_RE.match(n)]
     return people or st.meta_authors[:1]
-
-
-def _names_site(text: str, site: set[str]) -> bool:
-    """``text`` is the site's name, or starts with it as whole words ("EL PAÍS: el periódico global",
-    "Israel Nachrichten – Chadashoth Israel"; not "Bildung" on bild.de)."""
-    words = re.findall(r"[^\W_]+", text.casefold())
-    joined = ""
-    for word in words[:4]:
-        joined += word
-        if joined in site:
-            return True
-    return False
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -542,7 +561,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
         if not authors:
             authors = b_authors
     if not authors and st.meta_authors:
-        authors = _meta_authors(st, host)
+        authors = _pick_meta_authors(st, host)
     if result.attribution_line and not attribution:
         _, attribution = parse_byline(result.attribution_line)
         attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,

@@ -199,20 +199,31 @@ META_AUTHOR_KEYS: tuple[str, ...] = (
 _META_AUTHOR_PREFIXES: tuple[str, ...] = ("branch:deeplink:authorname",)
 
 
-def _meta_authors(metas: dict[str, list[str]]) -> list[str]:
-    """Names from author <meta> tags, each once: e-mail addresses, URLs and numbers are no names."""
+# placeholders a CMS writes into its author tag, no one's name
+_NO_AUTHOR_NAMES = frozenset({"admin", "administrator", "webmaster", "root", "user", "unknown", "null", "none",
+                              "editor", "author", "guest"})
+MAX_META_AUTHORS = 20
+
+
+def _meta_author_names(metas: dict[str, list[str]]) -> list[str]:
+    """Names from author <meta> tags, each once, at most :data:`MAX_META_AUTHORS`: e-mail addresses,
+    URLs, numbers and CMS placeholders ("admin") are no names."""
     keys = [*META_AUTHOR_KEYS, *sorted(k for k in metas if k.startswith(_META_AUTHOR_PREFIXES))]
     names: list[str] = []
+    seen: set[str] = set()
     for key in keys:
         for raw in metas.get(key, []):
             value = clean(unescape_deep(raw))
             if not value or "@" in value or _is_url(value) or "://" in value:
                 continue
             for name in split_authors(value):
-                if not re.search(r"[^\W\d_]", name) or len(name) > 80:
+                if not re.search(r"[^\W\d_]", name) or len(name) > 80 or name.casefold() in _NO_AUTHOR_NAMES:
                     continue
-                if name not in names:
+                if name not in seen:
+                    seen.add(name)
                     names.append(name)
+                    if len(names) >= MAX_META_AUTHORS:
+                        return names
     return names
 
 
@@ -251,7 +262,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
             if dt:
                 times.append(dt)
 
-    st.meta_authors = _meta_authors(metas)
+    st.meta_authors = _meta_author_names(metas)
 
     def meta(*keys: str) -> str | None:
         for k in keys:
