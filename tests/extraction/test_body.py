@@ -533,3 +533,15 @@ def test_a_description_holding_the_whole_text_leaves_the_body_whole() -> None:
     assert art.is_article, art.reason
     assert "Paragraph 2 about the campaign" in art.body
     assert art.lead is None
+
+
+def test_a_timeline_keeps_its_dates_and_a_date_heading_the_body_goes() -> None:
+    """washingtonpost: "October 29, 2018" heads the body and goes. A timeline's dates inside the body are
+    its entries' headings and stay (a review found them dropped)."""
+    entries = "".join(f"<p>{d}</p><p>{_para(i)}</p>" for i, d in enumerate(
+        ("January 5, 2024", "February 12, 2024", "March 3, 2024")))
+    html = _page("<article><h1>Council approves the new budget after a long debate</h1><p>October 29, 2018</p>"
+                 f"<p>{_para(9)}</p>{entries}<p>{_para(10)}</p><p>{_para(11)}</p></article>")
+    body = extract_article(html, "https://www.washingtonpost.com/a.html").body
+    assert not body.startswith("October 29, 2018")
+    assert "January 5, 2024" in body and "February 12, 2024" in body and "March 3, 2024" in body

@@ -112,6 +112,14 @@ def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
         ("5 Min Read", "en", None),
         ("OCTOBER 24-28, 2022", "en", None),
         ("Updated 3 hours ago", "en", None),
+        # a review found a number after a month-like word read as today's day of the month
+        ("Mon 12 2024", "en", None),
+        ("Thứ Ba, 12 tháng 3, 2024", "vi", datetime(2024, 3, 12)),
+        ("ngày 12 tháng 3 năm 2024 08:00", "vi", datetime(2024, 3, 12, 8, 0)),
+        # the first date in the line, whatever its form
+        ("March 1, 2024 (updated 2024-03-05 10:00)", "en", datetime(2024, 3, 1)),
+        # a language dateparser does not know falls back to English
+        ("12 March 2024", "iw", datetime(2024, 3, 12)),
     ],
 )
 def test_find_written_date(text: str, language: str | None, naive: datetime | None) -> None:
@@ -128,6 +136,8 @@ def test_find_written_date(text: str, language: str | None, naive: datetime | No
         ("vnexpress.net", "vi", 7),
         ("www.bbc.co.uk", "en", 1),
         ("www.nytimes.com", "en", None),  # English, .com: no zone assumed
+        ("www.rfi.fr", "vi", 7),  # a Vietnamese service abroad writes Vietnam's time
+        ("www.example.com", "sv-FI", 3),  # the language tag's region before the language
     ],
 )
 def test_site_zone(host: str, language: str | None, offset_in_july: int | None) -> None:
@@ -382,6 +392,7 @@ def test_visible_byline_wins_over_the_author_meta_tag() -> None:
         ("Published on 5 May 2021", True),
         ("On October 29, 2018 the council voted to repair the bridge.", False),
         ("Chapter 12", False),
+        ("Issue 12 2024", False),
         ("", False),
     ],
 )

@@ -510,7 +510,10 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
             result.byline = b.text
             del cleaned[idx]
         idx -= 1
-    cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)]
+    texts = [i for i, b in enumerate(cleaned) if b.kind != "photo"]
+    edges = set(texts[:2] + texts[-2:])  # a date alone heads or ends a body; inside, it heads a timeline's entry
+    cleaned = [b for i, b in enumerate(cleaned) if not _stray_label(b) and not _credited_caption(b)
+               and not _time_stamp(b) and not (i in edges and b.kind == "p" and is_date_line(b.text))]
     set_blocks(result, cleaned)  # renumber photo positions after removals
     return result
 
@@ -551,8 +554,6 @@ def _time_stamp(b: Block) -> bool:
     """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr"),
     a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a player's "0:00"."""
     t = b.text
-    if b.kind == "p" and is_date_line(t):  # a date alone: "October 29, 2018"
-        return True
     if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or _CJK_RE.search(t):
         return False
     if t.endswith((".", "!", "?", "…", "\"", "”")) and not _MINUTES_END_RE.search(t):

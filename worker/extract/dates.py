@@ -1,4 +1,5 @@
-"""Date parsing: ISO-ish machine dates and visible (Vietnamese, day-first) date lines."""
+"""Date parsing: ISO-ish machine dates; visible date lines (day-first numbers, Vietnamese first; month
+words, year first, 年月日); the zone a site writes its local times in."""
 
 from __future__ import annotations
 
@@ -81,16 +82,23 @@ def parse_visible(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datet
 
 
 def _dateparser(text: str, default_tz: tzinfo | None, languages: tuple[str, ...] = ("vi", "en"),
-                day_first: bool = True) -> datetime | None:
-    """dateparser on a short date phrase: a naive result gets ``default_tz``; None outside 1990-2100."""
+                day_first: bool = True, strict: bool = False) -> datetime | None:
+    """dateparser on a short date phrase: a naive result gets ``default_tz``; None outside 1990-2100.
+    ``strict``: the phrase must give a day, a month and a year (dateparser fills what is missing from
+    today otherwise). A language dateparser does not know falls back to English."""
     settings: dict[str, object] = {"RETURN_AS_TIMEZONE_AWARE": False}
     if day_first:
         settings.update(DATE_ORDER="DMY", PREFER_DAY_OF_MONTH="first")
+    if strict:
+        settings["REQUIRE_PARTS"] = ["day", "month", "year"]
     try:
         import dateparser  # local import: slow to load, rarely needed
 
-        dt = dateparser.parse(text, languages=list(languages), settings=settings)
-    except Exception:  # dateparser raises assorted errors on junk (and on unknown language codes)
+        try:
+            dt = dateparser.parse(text, languages=list(languages), settings=settings)
+        except ValueError:  # an unknown language code
+            dt = dateparser.parse(text, languages=["en"], settings=settings) if languages != ("en",) else None
+    except Exception:  # dateparser raises assorted errors on junk
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
         return None
@@ -144,35 +152,50 @@ _WRITTEN_RE = re.compile(
 )
 
 
+# "12 tháng 3, 2024", "ngày 12 tháng 3 năm 2024 08:00": Vietnamese month numbers written out
+_VI_WRITTEN_RE = re.compile(
+    r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*,\s*|\s+năm\s+)(?P<y>\d{4})"
+    r"(?:\D{0,6}?(?P<H>\d{1,2})[:hg](?P<M>\d{2}))?", re.I)
+_NUMERIC_DATE_RES = (_CJK_DATE_RE, _YMD_RE, _VI_WRITTEN_RE)
+
+
 def is_date_line(text: str) -> bool:
     """``text`` is a date and at most two more words ("October 29, 2018", "Updated 12.03.2024",
-    "2019年4月4日"): a time stamp, not a sentence."""
+    "2019年4月4日"): a time stamp, not a sentence. A month-word date must read as one ("Issue 12 2024"
+    does not)."""
     t = text.strip()
     if not t or len(t) > 50 or not re.search(r"\d", t):
         return False
-    for rx in (_WRITTEN_RE, _CJK_DATE_RE, _YMD_RE, _VISIBLE_DT_RE):
+    for rx in (_WRITTEN_RE, *_NUMERIC_DATE_RES, _VISIBLE_DT_RE):
         m = rx.search(t)
         if m is not None:
+            if rx is _WRITTEN_RE and _dateparser(m.group(0), None, ("en",), day_first=False, strict=True) is None:
+                continue
             rest = (t[: m.start()] + " " + t[m.end():]).strip(" ,.|-–—:()")
             return len(re.findall(r"[^\W\d_]+", rest)) <= 2
     return False
 
 
 def find_written_date(text: str, default_tz: tzinfo | None, language: str | None = None) -> datetime | None:
-    """The first date written with a month word or year first in a short visible line (a date
-    element's text): CJK ``年月日``, ``2019.03.08``, or "13. Mai 2026 um 15:44" / "Dec 9, 2016" in
-    the page's language (read by dateparser). Day-first numeric dates are :func:`find_visible_date`'s."""
+    """The first date (the earliest in ``text``) written with a month word, year first or with
+    Vietnamese "tháng" in a short visible line (a date element's text): CJK ``年月日``, ``2019.03.08``,
+    "12 tháng 3, 2024", or "13. Mai 2026 um 15:44" / "Dec 9, 2016" in the page's language, read by
+    dateparser, which must find a day, a month and a year. Day-first numeric dates are
+    :func:`find_visible_date`'s."""
     if not text or not re.search(r"\d{4}", text):
         return None
-    m = _CJK_DATE_RE.search(text) or _YMD_RE.search(text)
-    if m is not None:
-        parts = m.groupdict()
-        return _build(parts["y"], parts["m"], parts["d"], parts.get("H"), parts.get("M"), parts.get("S"), default_tz)
-    w = _WRITTEN_RE.search(text)
-    if w is None:
-        return None
-    languages = tuple(x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x))
-    return _dateparser(w.group(0), default_tz, languages, day_first=False)
+    found = [m for m in (rx.search(text) for rx in (*_NUMERIC_DATE_RES, _WRITTEN_RE)) if m is not None]
+    for m in sorted(found, key=lambda x: x.start()):
+        if m.re is _WRITTEN_RE:
+            languages = tuple(x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x))
+            dt = _dateparser(m.group(0), default_tz, languages, day_first=False, strict=True)
+        else:
+            parts = m.groupdict()
+            dt = _build(parts["y"], parts["m"], parts["d"], parts.get("H"), parts.get("M"), parts.get("S"),
+                        default_tz)
+        if dt is not None:
+            return dt
+    return None
 
 
 # ----------------------------------------------------------------------------- the site's zone
@@ -191,7 +214,7 @@ ZONE_BY_TLD: dict[str, str] = {
     "ee": "Europe/Tallinn", "ua": "Europe/Kyiv", "il": "Asia/Jerusalem", "za": "Africa/Johannesburg",
     "ng": "Africa/Lagos", "ke": "Africa/Nairobi", "eg": "Africa/Cairo", "na": "Africa/Windhoek",
     "ph": "Asia/Manila", "my": "Asia/Kuala_Lumpur", "pk": "Asia/Karachi", "bd": "Asia/Dhaka",
-    "nz": "Pacific/Auckland", "gl": "America/Nuuk",
+    "nz": "Pacific/Auckland",
 }
 ZONE_BY_LANGUAGE: dict[str, str] = {
     "vi": "Asia/Ho_Chi_Minh", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "de": "Europe/Berlin",
@@ -203,10 +226,15 @@ ZONE_BY_LANGUAGE: dict[str, str] = {
 
 
 def site_zone(host: str, language: str | None) -> tzinfo | None:
-    """The zone a site's times without offset are in: its country-code domain's, else its language's."""
-    name = ZONE_BY_TLD.get(host.rsplit(".", 1)[-1].lower()) if "." in host else None
-    if name is None and language:
-        name = ZONE_BY_LANGUAGE.get(language.lower().replace("_", "-").split("-")[0])
+    """The zone a site's times without offset are in. A Vietnamese page is in Vietnam's wherever it is
+    served (rfi.fr/vi); else the region of the page's language tag ("sv-FI": Helsinki), the site's
+    country-code domain, the page's language, in that order."""
+    lang = (language or "").lower().replace("_", "-").split("-")
+    primary, region = lang[0], (lang[1] if len(lang) > 1 and len(lang[1]) == 2 else "")
+    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    if primary == "vi" or tld == "vn":
+        return VN_TZ
+    name = ZONE_BY_TLD.get(region) or ZONE_BY_TLD.get(tld) or ZONE_BY_LANGUAGE.get(primary)
     if name is None:
         return None
     if name == "Asia/Ho_Chi_Minh":
