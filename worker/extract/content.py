@@ -521,7 +521,8 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
 _SOURCE_LINE_RE = re.compile(r"\(?(?:Quelle|Quellen|Source|Sources|Fuente|Fonte|Kilde|Källa|Bron)\s*:", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LEADING_BYLINE_RE = re.compile(r"(?i:by|von|por|par|di|door|av|af)\s+[A-ZÀ-Þ][^\s.!?]*(?:\s+\S+){0,6}$")
-_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Chinese, Japanese and Korean characters (one carries about what a short word does)
+CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _NUMBERED_RE = re.compile(r"\d{1,3}[.)]\s")  # "1. Finland": an item of a ranked list
 _SENTENCE_END_RE = re.compile(r"[.!?…;\"'”“»«)\]]$")
 
@@ -529,7 +530,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?…;\"'”“»«)\]]$")
 def _stray_label(b: Block) -> bool:
     """A paragraph of one or two words that is not a sentence: a widget label ("Advertisement",
     "Newsletter", "Weiterlesen"), a counter ("1/3") or a tag, not article text."""
-    if (b.kind != "p" or len(b.text) > 30 or _SENTENCE_END_RE.search(b.text) or _CJK_RE.search(b.text)
+    if (b.kind != "p" or len(b.text) > 30 or _SENTENCE_END_RE.search(b.text) or CJK_RE.search(b.text)
             or _NUMBERED_RE.match(b.text)):
         return False
     if len(_WORD_RE.findall(b.text)) > 2:
@@ -554,7 +555,7 @@ def _time_stamp(b: Block) -> bool:
     """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr"),
     a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a player's "0:00"."""
     t = b.text
-    if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or _CJK_RE.search(t):
+    if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or CJK_RE.search(t):
         return False
     if t.endswith((".", "!", "?", "…", "\"", "”")) and not _MINUTES_END_RE.search(t):
         return False
@@ -673,7 +674,7 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     # a Chinese/Japanese/Korean character carries about what a short word does: it counts twice
     body_len = sum(len(b.text) for b in text_blocks)
     counted = [b.text for b in text_blocks] + ([lead] if lead and is_article_meta else [])
-    weight = sum(len(t) + len(_CJK_RE.findall(t)) for t in counted)
+    weight = sum(len(t) + len(CJK_RE.findall(t)) for t in counted)
     long_paras = sum(1 for b in text_blocks if len(b.text) >= 60)
     if weight < MIN_ARTICLE_CHARS:
         return False, f"too little article text ({body_len} chars)"
@@ -779,7 +780,7 @@ _WORD_RE = re.compile(r"\w+")
 
 def _shingle_set(text: str, n: int = 3) -> set[tuple[str, ...]]:
     """Word n-grams; character 4-grams for Chinese/Japanese/Korean text (written without spaces)."""
-    if _CJK_RE.search(text):
+    if CJK_RE.search(text):
         chars = [c for c in text.casefold() if not c.isspace()]
         return {tuple(chars[i:i + 4]) for i in range(max(1, len(chars) - 3))} if chars else set()
     toks = [t.casefold() for t in _WORD_RE.findall(text)]

@@ -23,6 +23,7 @@ from worker.extract.article import Article
 from worker.extract.blocks import Block, BodyResult
 from worker.extract.charset import decode_html
 from worker.extract.content import (
+    CJK_RE,
     MIN_ARTICLE_CHARS,
     add_region_photos,
     body_html,
@@ -249,7 +250,6 @@ def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> str:
 
 
 _HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None) -> bool:
@@ -258,7 +258,7 @@ def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None
     text. Site names, section names and other articles' headings fail one or the other."""
     if container is None or el.name not in ("h1", "h2"):
         return False
-    if len(text.split()) < 4 and len(_CJK_RE.findall(text)) < 12:
+    if len(text.split()) < 4 and len(CJK_RE.findall(text)) < 12:
         return False
     start = idx.pos.get(id(container))
     at = idx.pos.get(id(el))
