@@ -194,3 +194,11 @@ def test_strip_site_suffix_knows_the_sites_registered_name(title: str, site: str
 def test_clean_category_knows_the_site(crumbs: list[str], site: str | None, host: str,
                                        expected: list[str]) -> None:
     assert clean_category(crumbs, "Some headline of the day", site, host) == expected
+
+
+def test_a_linked_heading_above_the_text_is_another_storys_teaser() -> None:
+    # a review: a "top story" teaser headline right above the article took the title
+    og = "Council approves bigger transport budget for the city"
+    html = _headed_page('<a href="/news/storm-warning-north-coast">Storm warning issued for the whole north coast</a>',
+                        og)
+    assert extract_article(html, "https://www.example.com/a.html").title == og

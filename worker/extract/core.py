@@ -254,12 +254,15 @@ _HEADLINE_GAP = 40  # elements between a page's own headline and the start of it
 
 def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None) -> bool:
     """A visible heading that differs from the structured title still is the page's headline when it
-    reads as one (four words or more; twelve characters of CJK) and sits just before the article
-    text. Site names, section names and other articles' headings fail one or the other."""
+    reads as one (four words or more; twelve characters of CJK), is no link (another story's teaser) and
+    sits just before the article text. Site names, section names and other articles' headings fail one
+    or another."""
     if container is None or el.name not in ("h1", "h2"):
         return False
     if len(text.split()) < 4 and len(CJK_RE.findall(text)) < 12:
         return False
+    if el.find("a", href=True) is not None or el.find_parent("a", href=True) is not None:
+        return False  # a linked heading is another story's teaser
     start = idx.pos.get(id(container))
     at = idx.pos.get(id(el))
     return start is not None and at is not None and 0 < start - at <= _HEADLINE_GAP
