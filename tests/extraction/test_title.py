@@ -202,3 +202,29 @@ def test_a_linked_heading_above_the_text_is_another_storys_teaser() -> None:
     html = _headed_page('<a href="/news/storm-warning-north-coast">Storm warning issued for the whole north coast</a>',
                         og)
     assert extract_article(html, "https://www.example.com/a.html").title == og
+
+
+@pytest.mark.parametrize(
+    ("h1", "doc_title", "expected"),
+    [
+        # webmd: no structured title, a section name in the <h1>: the document title is the headline
+        ("Allergies Health Center", "Babies Who Eat Peanuts Early May Avoid Allergy",
+         "Babies Who Eat Peanuts Early May Avoid Allergy"),
+        # ipa.go.jp: the <title> is the headline plus a suffix no site-name rule knows: the <h1>
+        ("ゴールデンウィークにおける情報セキュリティに関する注意喚起",
+         "ゴールデンウィークにおける情報セキュリティに関する注意喚起：IPA 独立行政法人 情報処理推進機構",
+         "ゴールデンウィークにおける情報セキュリティに関する注意喚起"),
+    ],
+)
+def test_without_structured_titles_the_document_title_checks_the_h1(h1: str, doc_title: str, expected: str) -> None:
+    html = _headed_page(h1, doc_title).replace(f'<meta property="og:title" content="{doc_title}">', "")
+    assert extract_article(html, "https://www.webmd.com/a.html").title == expected
+
+
+def test_a_kicker_the_structured_title_puts_after_the_headline_is_left_out() -> None:
+    # tagesschau: <span class="dachzeile">Interne Unterlagen im Netz</span> <span>Daten von Rheinmetall gehackt</span>;
+    # og:title "Daten von Rheinmetall gehackt - Interne Unterlagen im Netz"
+    h1 = ('<span class="dachzeile">Interne Unterlagen im Netz</span> '
+          '<span class="headline">Daten von Rheinmetall gehackt</span>')
+    html = _page(h1, og="Daten von Rheinmetall gehackt - Interne Unterlagen im Netz")
+    assert extract_article(html, "https://www.tagesschau.de/a.html").title == "Daten von Rheinmetall gehackt"

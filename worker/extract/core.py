@@ -221,13 +221,18 @@ _SITE_SEP_RE = re.compile(_SITE_SEP)
 _TRAILING_SEP_RE = re.compile(rf"\s*(?:{_SITE_SEP})\s*$")
 
 
+_MAX_SUFFIX_CHARS = 120
+
+
 def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
     """``title`` without a trailing "| Site" / "- Site" naming the site (og:site_name or the host's
     name), as document and social titles carry it; the title unchanged when no such suffix is found."""
     names = _site_keys(site_name, host)
     if not names:
         return title
-    for m in _SITE_SEP_RE.finditer(title):
+    # a site's name is short: only separators near the end count (a page cut inside its <title> gives
+    # a title of the whole page; every separator checked would make this quadratic)
+    for m in _SITE_SEP_RE.finditer(title, max(0, len(title) - _MAX_SUFFIX_CHARS)):
         head, tail = title[: m.start()], title[m.end():]
         if len(head.strip()) < 10 or not tail.strip():
             continue
@@ -238,12 +243,12 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
 
 def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> str:
     """The heading's text without a kicker set in its own element (:data:`KICKER_CLASS_RE`), unless
-    the page's structured titles carry that kicker too (then it is part of the title: "Akkutechnik: …")."""
+    a structured title starts with that kicker too (then it is part of the title: "Akkutechnik: …")."""
     text = node_text(el)
     for kicker in el.find_all(class_=KICKER_CLASS_RE, limit=2):
         k = node_text(kicker)
         if k and text.startswith(k) and len(text) > len(k) + 10:
-            if any(t and k.casefold() in t.casefold() for t in structured):
+            if any(t and t.casefold().startswith(k.casefold()) for t in structured):
                 return text
             return text[len(k):].lstrip(" -–—:|·•/").strip()
     return text
@@ -271,15 +276,20 @@ def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
                 host: str = "", container: Tag | None = None) -> tuple[str | None, Tag | None]:
     ref = st.title or st.og_title
+    doc_title = None
+    if ref is None:  # no structured title: the document's <title>, without the site's name, stands in
+        t = soup.find("title")
+        doc_title = strip_site_suffix(node_text(t), st.site_name, host) if t else None
+        ref = doc_title or None
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
     for el in idx.select_all(selectors, None, limit=3):
         text = _headline_text(el, (st.title, st.og_title, st.headline))
         if not text or len(text) > 300:
             continue
-        if ref is None:
-            return text, el
-        kicked = _kicker_variant(text, ref)
+        if ref is None or (doc_title and text.casefold() in doc_title.casefold()):
+            return text, el  # (the <title> is the headline plus a suffix the site-name check missed)
+        kicked = _kicker_variant(text, ref) if doc_title is None else None
         if kicked:
             return kicked, el
         if similarity(text, ref) >= 0.5 or (st.og_title and similarity(text, st.og_title) >= 0.5):
