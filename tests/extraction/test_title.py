@@ -207,18 +207,46 @@ def test_a_linked_heading_above_the_text_is_another_storys_teaser() -> None:
 @pytest.mark.parametrize(
     ("h1", "doc_title", "expected"),
     [
-        # webmd: no structured title, a section name in the <h1>: the document title is the headline
-        ("Allergies Health Center", "Babies Who Eat Peanuts Early May Avoid Allergy",
-         "Babies Who Eat Peanuts Early May Avoid Allergy"),
         # ipa.go.jp: the <title> is the headline plus a suffix no site-name rule knows: the <h1>
         ("ゴールデンウィークにおける情報セキュリティに関する注意喚起",
          "ゴールデンウィークにおける情報セキュリティに関する注意喚起：IPA 独立行政法人 情報処理推進機構",
          "ゴールデンウィークにおける情報セキュリティに関する注意喚起"),
+        # a review: a short headline right above the text stays, whatever the <title> says
+        ("Broken Pledge", "Example News", "Broken Pledge"),
+        ("Broken Pledge", "Home | Example", "Broken Pledge"),
+        ("Broken Pledge", "Minister U-turn on tax promise | Example", "Broken Pledge"),
+        # a section name heading the <title> is no headline of the page
+        ("Politics", "Politics | Senate passes the budget bill after a long night", "Politics"),
     ],
 )
 def test_without_structured_titles_the_document_title_checks_the_h1(h1: str, doc_title: str, expected: str) -> None:
     html = _headed_page(h1, doc_title).replace(f'<meta property="og:title" content="{doc_title}">', "")
-    assert extract_article(html, "https://www.webmd.com/a.html").title == expected
+    assert extract_article(html, "https://www.example.com/a.html").title == expected
+
+
+def test_a_section_h1_gives_way_to_the_document_title_shown_as_a_heading() -> None:
+    # webmd: no structured title, a section name in the <h1>, the <title>'s headline shown as an <h2>
+    body = "".join(f"<p>Paragraph {i}: the members argued for hours about the budget and the vote.</p>" for i in range(8))
+    html = ('<html><head><title>Babies Who Eat Peanuts Early May Avoid Allergy</title></head><body>'
+            '<h1>Allergies Health Center</h1><div class="tools"><h2>Tools &amp; Resources</h2></div><article>'
+            f'<h2>Babies Who Eat Peanuts Early May Avoid Allergy</h2>{body}</article></body></html>')
+    assert extract_article(html, "https://www.webmd.com/a.html").title == "Babies Who Eat Peanuts Early May Avoid Allergy"
+
+
+def test_a_logo_h1_contained_in_the_document_title_does_not_win() -> None:
+    # a review: <header><h1 class=logo>Example News</h1></header> above the article's own <h1>
+    body = "".join(f"<p>Paragraph {i}: the members argued for hours about the budget and the vote.</p>" for i in range(8))
+    html = ('<html><head><title>Senate passes the budget bill | Example News</title></head><body>'
+            '<header><h1 class="logo">Example News</h1></header><article><h1>Budget approved</h1>'
+            f"{body}</article></body></html>")
+    assert extract_article(html, "https://exnews.com/a.html").title == "Budget approved"
+
+
+def test_a_self_linked_entry_title_is_the_headline() -> None:
+    # a review: WordPress links the entry title to the page itself; that is no teaser
+    og = "Tax promise abandoned as minister faces revolt"
+    html = _headed_page('<a href="https://www.example.com/a.html">Minister breaks his pledge on taxes</a>', og)
+    assert extract_article(html, "https://www.example.com/a.html").title == "Minister breaks his pledge on taxes"
 
 
 def test_a_kicker_the_structured_title_puts_after_the_headline_is_left_out() -> None:

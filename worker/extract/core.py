@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 from datetime import UTC, datetime, tzinfo
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -44,7 +44,7 @@ from worker.extract.dates import (
     parse_visible,
     site_zone,
 )
-from worker.extract.dom import TagIndex, node_text
+from worker.extract.dom import TagIndex, attr, node_text
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
@@ -236,7 +236,7 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
         head, tail = title[: m.start()], title[m.end():]
         if len(head.strip()) < 10 or not tail.strip():
             continue
-        if _site_key(tail) in names and not _TRAILING_SEP_RE.search(head):
+        if _site_key(tail) in names and not _TRAILING_SEP_RE.search(head[-16:]):
             return head.strip()
     return title
 
@@ -257,38 +257,83 @@ def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> str:
 _HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
 
 
-def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None) -> bool:
+def _links_elsewhere(el: Tag, text: str, page_urls: tuple[str, ...]) -> bool:
+    """``el`` is (nearly) all one link to another page: another story's teaser headline. A permalink to
+    the page itself (WordPress's linked entry title), ``#`` and a link on a word or two are not."""
+    link = el.find_parent("a", href=True)
+    if link is None:
+        links = el.find_all("a", href=True, limit=2)
+        if len(links) != 1 or len(node_text(links[0])) < 0.9 * len(text):
+            return False
+        link = links[0]
+    href = attr(link, "href").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    target = urljoin(page_urls[0], href).split("#", 1)[0].rstrip("/") if page_urls else href
+    return target not in {u.split("#", 1)[0].rstrip("/") for u in page_urls if u}
+
+
+def _stands_as_headline(idx: TagIndex, el: Tag, text: str, container: Tag | None,
+                        page_urls: tuple[str, ...] = (), short_ok: bool = False) -> bool:
     """A visible heading that differs from the structured title still is the page's headline when it
-    reads as one (four words or more; twelve characters of CJK), is no link (another story's teaser) and
-    sits just before the article text. Site names, section names and other articles' headings fail one
-    or another."""
+    reads as one (four words or more; twelve characters of CJK; ``short_ok``: any length, when the
+    reference is only the document <title>), links to no other page (another story's teaser) and sits
+    just before the article text. Site names, section names and other articles' headings fail one or
+    another."""
     if container is None or el.name not in ("h1", "h2"):
         return False
-    if len(text.split()) < 4 and len(CJK_RE.findall(text)) < 12:
+    if not short_ok and not _reads_as_headline(text):
         return False
-    if el.find("a", href=True) is not None or el.find_parent("a", href=True) is not None:
-        return False  # a linked heading is another story's teaser
+    if _links_elsewhere(el, text, page_urls):
+        return False
     start = idx.pos.get(id(container))
     at = idx.pos.get(id(el))
-    return start is not None and at is not None and 0 < start - at <= _HEADLINE_GAP
+    if start is None or at is None:
+        return False
+    if short_ok and start < at <= min(idx.end[start], start + 10):
+        return True  # (the <title> as reference: a heading opening the article's own block)
+    return 0 < start - at <= _HEADLINE_GAP
+
+
+def _reads_as_headline(text: str) -> bool:
+    """Four words or more, or twelve CJK characters: a headline, not a section or site name."""
+    return len(text.split()) >= 4 or len(CJK_RE.findall(text)) >= 12
+
+
+_HEAD_SEP_RE = re.compile(r"^\s*(?:[|–—·•ㅣ:：｜_-]|::)")
+
+
+def _document_title(soup: BeautifulSoup, st: Structured, host: str) -> str | None:
+    """The <title> without the site's name, when it reads as a headline of its own (not "Home | Site",
+    not the site's name, at most 300 characters): the reference for pages without a structured title."""
+    t = soup.find("title")
+    text = node_text(t) if t is not None else ""
+    if not text or len(text) > 300:
+        return None
+    text = strip_site_suffix(text, st.site_name, host)
+    if not _reads_as_headline(text) or text.casefold() in HOME_CRUMBS or _names_site(text, _site_keys(st.site_name, host)):
+        return None
+    return text
 
 
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
-                host: str = "", container: Tag | None = None) -> tuple[str | None, Tag | None]:
+                host: str = "", container: Tag | None = None,
+                page_urls: tuple[str, ...] = ()) -> tuple[str | None, Tag | None]:
     ref = st.title or st.og_title
     doc_title = None
     if ref is None:  # no structured title: the document's <title>, without the site's name, stands in
-        t = soup.find("title")
-        doc_title = strip_site_suffix(node_text(t), st.site_name, host) if t else None
-        ref = doc_title or None
+        doc_title = ref = _document_title(soup, st, host)
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
     for el in idx.select_all(selectors, None, limit=3):
         text = _headline_text(el, (st.title, st.og_title, st.headline))
         if not text or len(text) > 300:
             continue
-        if ref is None or (doc_title and text.casefold() in doc_title.casefold()):
-            return text, el  # (the <title> is the headline plus a suffix the site-name check missed)
+        if ref is None:
+            return text, el
+        if doc_title and len(text) >= len(doc_title) / 3 and doc_title.startswith(text) and (
+                _HEAD_SEP_RE.match(doc_title[len(text):])):
+            return text, el  # the <title> is the headline plus a suffix the site-name check missed
         kicked = _kicker_variant(text, ref) if doc_title is None else None
         if kicked:
             return kicked, el
@@ -296,7 +341,11 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
             return _structured_spelling(text, st), el
         if first is None:
             first = (text, el)
-    if first and _stands_as_headline(idx, first[1], first[0], container):
+    if doc_title:  # the <title> shown as a heading below a section-name <h1> (webmd): that heading
+        for el in idx.select_all(("h2", "h3"), None, limit=12):
+            if similarity(node_text(el), doc_title) >= 0.8:
+                return node_text(el), el
+    if first and _stands_as_headline(idx, first[1], first[0], container, page_urls, short_ok=doc_title is not None):
         return first
     if ref:
         return (ref if st.headline else strip_site_suffix(ref, st.site_name, host)), None
@@ -483,8 +532,8 @@ def _declared_site(soup: BeautifulSoup) -> str | None:
     address, such as saved copies on a local server)."""
     link = soup.find("link", attrs={"rel": "canonical"})
     meta = soup.find("meta", attrs={"property": "og:url"})
-    for el, attr in ((link, "href"), (meta, "content")):
-        value = el.get(attr) if isinstance(el, Tag) else None
+    for el, name in ((link, "href"), (meta, "content")):
+        value = el.get(name) if isinstance(el, Tag) else None
         if isinstance(value, str) and value.startswith(("http://", "https://")):
             declared = _site(value.strip())
             if declared and not _is_address(declared):
@@ -526,7 +575,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
 
     # stages 2+3: containers
     container = find_body_container(idx, prof.body if prof else ())
-    title, title_el = _find_title(idx, soup, st, prof, host, container)
+    title, title_el = _find_title(idx, soup, st, prof, host, container, (url, st.canonical_url or ""))
     lead, lead_el = _find_lead(idx, st, prof, title_el, container)
     region = _common_ancestor(title_el, container) if container is not None else (
         title_el.parent if title_el is not None else None)
