@@ -540,8 +540,11 @@ def test_a_timeline_keeps_its_dates_and_a_date_heading_the_body_goes() -> None:
     its entries' headings and stay (a review found them dropped)."""
     entries = "".join(f"<p>{d}</p><p>{_para(i)}</p>" for i, d in enumerate(
         ("January 5, 2024", "February 12, 2024", "March 3, 2024")))
-    html = _page("<article><h1>Council approves the new budget after a long debate</h1><p>October 29, 2018</p>"
-                 f"<p>{_para(9)}</p>{entries}<p>{_para(10)}</p><p>{_para(11)}</p></article>")
+    opening = "<article><h1>Council approves the new budget after a long debate</h1>"
+    html = _page(f"{opening}<p>October 29, 2018</p><p>{_para(9)}</p><p>{_para(10)}</p><p>{_para(11)}</p></article>")
     body = extract_article(html, "https://www.washingtonpost.com/a.html").body
-    assert not body.startswith("October 29, 2018")
-    assert "January 5, 2024" in body and "February 12, 2024" in body and "March 3, 2024" in body
+    assert not body.startswith("October 29, 2018") and "Paragraph 11" in body
+    # a timeline: at the start, inside, at the end of the body
+    for html in (_page(f"{opening}{entries}</article>"), _page(f"{opening}<p>{_para(9)}</p>{entries}</article>")):
+        body = extract_article(html, "https://www.washingtonpost.com/a.html").body
+        assert "January 5, 2024" in body and "February 12, 2024" in body and "March 3, 2024" in body

@@ -120,6 +120,10 @@ def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
         ("March 1, 2024 (updated 2024-03-05 10:00)", "en", datetime(2024, 3, 1)),
         # a language dateparser does not know falls back to English
         ("12 March 2024", "iw", datetime(2024, 3, 12)),
+        # a second review: no comma before the year, no digit before the day, a later date after a non-date
+        ("Thứ Ba, 12 tháng 3 2024 08:15", "vi", datetime(2024, 3, 12, 8, 15)),
+        ("112 tháng 3, 2024", "vi", None),
+        ("Issue 12 2024 — March 3, 2024", "en", datetime(2024, 3, 3)),
     ],
 )
 def test_find_written_date(text: str, language: str | None, naive: datetime | None) -> None:
@@ -138,6 +142,7 @@ def test_find_written_date(text: str, language: str | None, naive: datetime | No
         ("www.nytimes.com", "en", None),  # English, .com: no zone assumed
         ("www.rfi.fr", "vi", 7),  # a Vietnamese service abroad writes Vietnam's time
         ("www.example.com", "sv-FI", 3),  # the language tag's region before the language
+        ("sverigesradio.se", "fi-FI", 2),  # the country-code domain before the language tag's region
     ],
 )
 def test_site_zone(host: str, language: str | None, offset_in_july: int | None) -> None:
@@ -393,8 +398,15 @@ def test_visible_byline_wins_over_the_author_meta_tag() -> None:
         ("On October 29, 2018 the council voted to repair the bridge.", False),
         ("Chapter 12", False),
         ("Issue 12 2024", False),
+        ("13. Mai 2026", True),  # a month word of another language after the day
+        ("Publié le 7 mai 2019", True),
         ("", False),
     ],
 )
 def test_is_date_line(text: str, expected: bool) -> None:
     assert is_date_line(text) is expected
+
+
+def test_a_written_date_keeps_its_stated_offset() -> None:
+    got = find_written_date("Cập nhật: 12 tháng 03, 2024 - 08:15 (GMT+7)", None, "en")
+    assert got is not None and got.isoformat() == "2024-03-12T08:15:00+07:00"

@@ -3,6 +3,7 @@ words, year first, 年月日); the zone a site writes its local times in."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -145,31 +146,31 @@ _MONTH_WORD = r"[^\W\d_]{3,12}\.?"
 _YEAR = r"(?:19|20)\d{2}"
 _TIME_TAIL = (r"(?:\s*(?:,|at|um|à|a las|alle|às|kl\.?|klo|-|–|\|)?\s*\d{1,2}[:h.]\d{2}"
               r"(?:\s*[ap]\.?\s?m\.?)?(?![\d.:]))?")
-_WRITTEN_RE = re.compile(
-    rf"(?:\b\d{{1,2}}\.?\s+{_MONTH_WORD}\s+{_YEAR}|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR})"
-    rf"{_TIME_TAIL}",
-    re.I,
-)
+_DAY_WORD_YEAR = rf"\b\d{{1,2}}\.?\s+{_MONTH_WORD}\s+{_YEAR}"  # "13. Mai 2026"
+_WORD_DAY_YEAR = rf"\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"  # "Dec 9, 2016" (or "Issue 12 2024")
+_WRITTEN_RE = re.compile(rf"(?:{_DAY_WORD_YEAR}|{_WORD_DAY_YEAR}){_TIME_TAIL}", re.I)
+_WORD_FIRST_RE = re.compile(_WORD_DAY_YEAR, re.I)
 
 
 # "12 tháng 3, 2024", "ngày 12 tháng 3 năm 2024 08:00": Vietnamese month numbers written out
 _VI_WRITTEN_RE = re.compile(
-    r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*,\s*|\s+năm\s+)(?P<y>\d{4})"
-    r"(?:\D{0,6}?(?P<H>\d{1,2})[:hg](?P<M>\d{2}))?", re.I)
+    r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*,\s*|\s+năm\s+|\s+)(?P<y>\d{4})"
+    r"(?:\D{0,6}?(?P<H>\d{1,2})[:hg](?P<M>\d{2}))?" + _TZ, re.I)
 _NUMERIC_DATE_RES = (_CJK_DATE_RE, _YMD_RE, _VI_WRITTEN_RE)
 
 
-def is_date_line(text: str) -> bool:
+def is_date_line(text: str, strict: bool = True) -> bool:
     """``text`` is a date and at most two more words ("October 29, 2018", "Updated 12.03.2024",
-    "2019年4月4日"): a time stamp, not a sentence. A month-word date must read as one ("Issue 12 2024"
-    does not)."""
+    "13. Mai 2026", "2019年4月4日"): a time stamp, not a sentence. ``strict``: a month-word-first date
+    must read as one in English ("Issue 12 2024" does not); without it, the regexes alone decide."""
     t = text.strip()
     if not t or len(t) > 50 or not re.search(r"\d", t):
         return False
     for rx in (_WRITTEN_RE, *_NUMERIC_DATE_RES, _VISIBLE_DT_RE):
         m = rx.search(t)
         if m is not None:
-            if rx is _WRITTEN_RE and _dateparser(m.group(0), None, ("en",), day_first=False, strict=True) is None:
+            if strict and rx is _WRITTEN_RE and _WORD_FIRST_RE.match(m.group(0)) and _dateparser(
+                    m.group(0), None, ("en",), day_first=False, strict=True) is None:
                 continue
             rest = (t[: m.start()] + " " + t[m.end():]).strip(" ,.|-–—:()")
             return len(re.findall(r"[^\W\d_]+", rest)) <= 2
@@ -184,15 +185,16 @@ def find_written_date(text: str, default_tz: tzinfo | None, language: str | None
     :func:`find_visible_date`'s."""
     if not text or not re.search(r"\d{4}", text):
         return None
-    found = [m for m in (rx.search(text) for rx in (*_NUMERIC_DATE_RES, _WRITTEN_RE)) if m is not None]
+    found = [m for m in (rx.search(text) for rx in _NUMERIC_DATE_RES) if m is not None]
+    found += list(itertools.islice(_WRITTEN_RE.finditer(text), 3))
     for m in sorted(found, key=lambda x: x.start()):
         if m.re is _WRITTEN_RE:
             languages = tuple(x for x in dict.fromkeys((language or "en", "en")) if re.fullmatch(r"[a-z]{2,3}", x))
             dt = _dateparser(m.group(0), default_tz, languages, day_first=False, strict=True)
         else:
             parts = m.groupdict()
-            dt = _build(parts["y"], parts["m"], parts["d"], parts.get("H"), parts.get("M"), parts.get("S"),
-                        default_tz)
+            tz = _tz_from(parts.get("tz"), default_tz) if "tz" in parts else default_tz
+            dt = _build(parts["y"], parts["m"], parts["d"], parts.get("H"), parts.get("M"), parts.get("S"), tz)
         if dt is not None:
             return dt
     return None
@@ -227,14 +229,14 @@ ZONE_BY_LANGUAGE: dict[str, str] = {
 
 def site_zone(host: str, language: str | None) -> tzinfo | None:
     """The zone a site's times without offset are in. A Vietnamese page is in Vietnam's wherever it is
-    served (rfi.fr/vi); else the region of the page's language tag ("sv-FI": Helsinki), the site's
-    country-code domain, the page's language, in that order."""
+    served (rfi.fr/vi); else the site's country-code domain, the region of the page's language tag
+    ("sv-FI" on a .com: Helsinki), the page's language, in that order."""
     lang = (language or "").lower().replace("_", "-").split("-")
     primary, region = lang[0], (lang[1] if len(lang) > 1 and len(lang[1]) == 2 else "")
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
     if primary == "vi" or tld == "vn":
         return VN_TZ
-    name = ZONE_BY_TLD.get(region) or ZONE_BY_TLD.get(tld) or ZONE_BY_LANGUAGE.get(primary)
+    name = ZONE_BY_TLD.get(tld) or ZONE_BY_TLD.get(region) or ZONE_BY_LANGUAGE.get(primary)
     if name is None:
         return None
     if name == "Asia/Ho_Chi_Minh":
