@@ -224,21 +224,24 @@ def test_without_structured_titles_the_document_title_checks_the_h1(h1: str, doc
     assert extract_article(html, "https://www.example.com/a.html").title == expected
 
 
+def _untitled_page(doc_title: str, before: str, heading: str) -> str:
+    """A page without structured titles: ``before`` above the <article>, ``heading`` opening it."""
+    return (f"<html><head><title>{doc_title}</title></head><body>{before}<article>{heading}{BODY}</article>"
+            "</body></html>")
+
+
 def test_a_section_h1_gives_way_to_the_document_title_shown_as_a_heading() -> None:
     # webmd: no structured title, a section name in the <h1>, the <title>'s headline shown as an <h2>
-    body = "".join(f"<p>Paragraph {i}: the members argued for hours about the budget and the vote.</p>" for i in range(8))
-    html = ('<html><head><title>Babies Who Eat Peanuts Early May Avoid Allergy</title></head><body>'
-            '<h1>Allergies Health Center</h1><div class="tools"><h2>Tools &amp; Resources</h2></div><article>'
-            f'<h2>Babies Who Eat Peanuts Early May Avoid Allergy</h2>{body}</article></body></html>')
-    assert extract_article(html, "https://www.webmd.com/a.html").title == "Babies Who Eat Peanuts Early May Avoid Allergy"
+    headline = "Babies Who Eat Peanuts Early May Avoid Allergy"
+    html = _untitled_page(headline, '<h1>Allergies Health Center</h1><div class="tools"><h2>Tools</h2></div>',
+                          f"<h2>{headline}</h2>")
+    assert extract_article(html, "https://www.webmd.com/a.html").title == headline
 
 
 def test_a_logo_h1_contained_in_the_document_title_does_not_win() -> None:
     # a review: <header><h1 class=logo>Example News</h1></header> above the article's own <h1>
-    body = "".join(f"<p>Paragraph {i}: the members argued for hours about the budget and the vote.</p>" for i in range(8))
-    html = ('<html><head><title>Senate passes the budget bill | Example News</title></head><body>'
-            '<header><h1 class="logo">Example News</h1></header><article><h1>Budget approved</h1>'
-            f"{body}</article></body></html>")
+    html = _untitled_page("Senate passes the budget bill | Example News",
+                          '<header><h1 class="logo">Example News</h1></header>', "<h1>Budget approved</h1>")
     assert extract_article(html, "https://exnews.com/a.html").title == "Budget approved"
 
 
