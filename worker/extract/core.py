@@ -343,8 +343,9 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
             first = (text, el)
     if doc_title:  # the <title> shown as a heading below a section-name <h1> (webmd): that heading
         for el in idx.select_all(("h2", "h3"), None, limit=12):
-            if similarity(node_text(el), doc_title) >= 0.8:
-                return node_text(el), el
+            shown = node_text(el)
+            if similarity(shown, doc_title) >= 0.8:
+                return shown, el
     if first and _stands_as_headline(idx, first[1], first[0], container, page_urls, short_ok=doc_title is not None):
         return first
     if ref:

@@ -37,7 +37,14 @@ from lxml import etree
 from lxml import html as lh
 
 from worker.extract.photos import LAZY_ATTRS, usable_url
-from worker.extract.selectors import OFFSCREEN_CLASS_RE, SLOT_TOKEN_RE
+from worker.extract.selectors import (
+    ACCOUNT_PATH_RE,
+    BUTTON_CLASS_RE,
+    CAMPAIGN_RE,
+    DROP_CAP_CLASS_RE,
+    OFFSCREEN_CLASS_RE,
+    SLOT_TOKEN_RE,
+)
 
 _ALWAYS_DROP = frozenset(
     {"style", "noscript", "svg", "iframe", "template", "button", "input", "select", "textarea", "option",
@@ -60,9 +67,6 @@ _BOILERPLATE_RE = re.compile(
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
 _COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
-# a paragraph's first letter set apart as a drop cap ("<span class="initial-letter">N</span> a endlich")
-_DROP_CAP_RE = re.compile(r"(?:^|[\s_-])(?:initial|initial-letter|dropcap|drop-cap|first-letter|versal)(?:$|[\s_-])",
-                          re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
@@ -152,7 +156,7 @@ def prune_html(text: str) -> str | None:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
                     mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
-                elif tag == "span" and _DROP_CAP_RE.search(tokens):
+                elif tag == "span" and DROP_CAP_CLASS_RE.search(tokens):
                     _join_drop_cap(el)
         if mark:
             drop.append(el)
@@ -222,14 +226,6 @@ def _in_control(el: etree._Element, levels: int = 4) -> bool:
     return False
 
 
-_CAMPAIGN_RE = re.compile(r"[?&#:](?:utm_campaign|pk_campaign|mtm_campaign)=", re.I)
-# sign-in, registration and subscription pages: a paywall or registration notice links there
-_ACCOUNT_PATH_RE = re.compile(
-    r"/(?:login|signin|sign-in|log-in|register|regist|registration|signup|sign-up|subscribe|subscription|"
-    r"abo|abonnieren|abonnement|checkout|membership)(?:[/.#]|$)", re.I)
-_BUTTON_TOKEN_RE = re.compile(r"(?:^|[\s_-])(?:button|btn|cta)(?:$|[\s_-])", re.I)
-
-
 def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree._Element]:
     """Donation, subscription, paywall and campaign boxes: the largest small ``<div>``/``<section>``
     (:func:`_small_box`) around a button-styled link that carries a campaign tag (``utm_campaign``,
@@ -239,9 +235,9 @@ def _call_to_action_boxes(root: etree._Element, limit: int = 1500) -> set[etree.
     judged: dict[etree._Element, bool] = {}
     for a in root.iter("a"):
         href = a.get("href") or ""
-        if not (("campaign=" in href and _CAMPAIGN_RE.search(href)) or _ACCOUNT_PATH_RE.search(href.split("?", 1)[0])):
+        if not (("campaign=" in href and CAMPAIGN_RE.search(href)) or ACCOUNT_PATH_RE.search(href.split("?", 1)[0])):
             continue
-        if not _BUTTON_TOKEN_RE.search(f"{a.get('class') or ''} {a.get('role') or ''}"):
+        if not BUTTON_CLASS_RE.search(f"{a.get('class') or ''} {a.get('role') or ''}"):
             continue
         box, anc = None, a.getparent()
         for _ in range(6):

@@ -13,6 +13,13 @@ ARTICLE_TYPES: frozenset[str] = frozenset(
     }
 )
 
+
+def class_word_re(*words: str) -> re.Pattern[str]:
+    """A pattern finding one of ``words`` as a whole class/id word: bounded by the string's ends,
+    spaces, ``-`` or ``_`` ("article-title__kicker" has "kicker"; "kickers" has not)."""
+    return re.compile(rf"(?:^|[\s_-])(?:{'|'.join(words)})(?:$|[\s_-])", re.I)
+
+
 # ---- generic selectors (widely used class names / attributes, not one site's)
 TITLE_SELECTORS: tuple[str, ...] = (
     "[data-role=title]", "[data-slot=title]", "h1[itemprop=headline]", "[itemprop=headline]",
@@ -173,9 +180,17 @@ CREDIT_LABEL_RE = re.compile(
 BYLINE_CAPTION_RE = re.compile(r"^(?:von|by|por|par|door|av|af|bởi|tác giả:?)\s+[A-ZÀ-ÝĐ][^\s.]*\s", re.I)
 # a kicker (topline) set in its own element inside the headline: "<h1><span class="dachzeile">Schlachtbetriebe
 # </span> <span>Das harte Geschäft …</span></h1>"; the headline is the rest
-KICKER_CLASS_RE = re.compile(
-    r"(?:^|[\s_-])(?:topline|dachzeile|overline|kicker|eyebrow|roofline|spitzmarke|supertitle|overhead|"
-    r"headline-intro|title-prefix)(?:$|[\s_-])", re.I)
+KICKER_CLASS_RE = class_word_re("topline", "dachzeile", "overline", "kicker", "eyebrow", "roofline", "spitzmarke",
+                                 "supertitle", "overhead", "headline-intro", "title-prefix")
+# a paragraph's first letter set apart as a drop cap ("<span class="initial-letter">N</span> a endlich")
+DROP_CAP_CLASS_RE = class_word_re("initial", "initial-letter", "dropcap", "drop-cap", "first-letter", "versal")
+# donation, paywall and subscription boxes (prune._call_to_action_boxes): a button-styled link that
+# carries a campaign tag or opens a sign-in, registration or subscription page
+BUTTON_CLASS_RE = class_word_re("button", "btn", "cta")
+CAMPAIGN_RE = re.compile(r"[?&#:](?:utm_campaign|pk_campaign|mtm_campaign)=", re.I)
+ACCOUNT_PATH_RE = re.compile(
+    r"/(?:login|signin|sign-in|log-in|register|regist|registration|signup|sign-up|subscribe|subscription|"
+    r"abo|abonnieren|abonnement|checkout|membership)(?:[/.#]|$)", re.I)
 # screen-reader-only labels inside captions ("Legende:")
 OFFSCREEN_CLASS_RE = re.compile(
     r"offscreen|sr-only|visually-hidden|visuallyhidden|screen-reader|screenreader|a11y|assistive", re.I
