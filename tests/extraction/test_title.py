@@ -10,7 +10,7 @@ import json
 import pytest
 
 from worker.extract import extract_article
-from worker.extract.core import clean_category, strip_site_suffix
+from worker.extract.core import clean_category, strip_section_suffix, strip_site_suffix
 
 BODY = "".join(
     f"<p>Paragraph {i}: the members argued for hours, and the vote, which had been postponed twice, "
@@ -39,6 +39,22 @@ def test_visible_title_joined_from_spans_takes_the_headlines_spelling() -> None:
                  headline="Stuttgart hat's drauf: Stadt der Superlative")
     assert extract_article(html, "https://www.stuttgarter-zeitung.de/a.html").title == \
         "Stuttgart hat's drauf: Stadt der Superlative"
+
+
+def test_a_kicker_span_glued_to_the_headline_takes_og_titles_spacing() -> None:
+    # tageblatt.lu: <h1><span>Nationale Demo</span>Der 9. Juli naht: …</h1>, the span a block by CSS;
+    # og:title "Nationale Demo / Der 9. Juli naht: …", the JSON-LD headline without the kicker
+    og = "Nationale Demo / Der 9. Juli naht: Gewerkschaften zeigen Einheit"
+    html = _page("<span>Nationale Demo</span>Der 9. Juli naht: Gewerkschaften zeigen Einheit", og=og,
+                 headline="Der 9. Juli naht: Gewerkschaften zeigen Einheit")
+    assert extract_article(html, "https://www.tageblatt.lu/headlines/a/").title == og
+
+
+def test_og_titles_other_quotes_or_case_do_not_replace_the_visible_title() -> None:
+    # fortune.com / rollingstone.com: og:title differs only in case or straight quotes
+    visible = "Here Are 6 Can’t-Miss Gadgets Powered by Amazon’s ‘Alexa’ Assistant"
+    html = _page(visible, og="Here Are 6 Can't-Miss Gadgets Powered By Amazon's 'Alexa' Assistant")
+    assert extract_article(html, "https://fortune.com/a/").title == visible
 
 
 def test_visible_title_with_other_words_is_kept() -> None:
@@ -259,3 +275,25 @@ def test_a_kicker_the_structured_title_puts_after_the_headline_is_left_out() -> 
           '<span class="headline">Daten von Rheinmetall gehackt</span>')
     html = _page(h1, og="Daten von Rheinmetall gehackt - Interne Unterlagen im Netz")
     assert extract_article(html, "https://www.tagesschau.de/a.html").title == "Daten von Rheinmetall gehackt"
+
+
+def test_the_section_named_before_the_site_is_cut_from_a_social_title() -> None:
+    # hankookilbo.com: no visible headline; og:title "…커졌다-정치ㅣ한국일보", the section in a
+    # <meta name="content_category">
+    head = ('<title>장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보</title>'
+            '<meta property="og:title" content="장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보">'
+            '<meta property="og:site_name" content="한국일보"><meta name="content_category" content="정치">')
+    html = f'<html lang="ko"><head>{head}</head><body><article>{BODY}</article></body></html>'
+    art = extract_article(html, "https://www.hankookilbo.com/news/article/A2026012914320005196")
+    assert art.title == "장동혁, 한동훈 제명했지만 부담 커졌다"
+    assert art.category == ["정치"]
+
+
+@pytest.mark.parametrize(("title", "section", "expected"), [
+    ("Der Haushalt ist beschlossen - Politik", "Politik", "Der Haushalt ist beschlossen"),
+    ("Der Haushalt ist beschlossen - Politik", None, "Der Haushalt ist beschlossen - Politik"),
+    ("Der Haushalt ist beschlossen - Politik", "Sport", "Der Haushalt ist beschlossen - Politik"),
+    ("Politik - Sport", "Sport", "Politik - Sport"),  # too short a headline to be cut
+])
+def test_strip_section_suffix(title: str, section: str | None, expected: str) -> None:
+    assert strip_section_suffix(title, section) == expected

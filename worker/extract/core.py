@@ -210,10 +210,21 @@ def _names_site(text: str, site: set[str]) -> bool:
 
 def _structured_spelling(visible: str, st: Structured) -> str:
     """The JSON-LD headline when it has the visible title's very words: its spacing and punctuation
-    are the publisher's, where the visible text is joined from nested elements ("drauf : Stadt")."""
+    are the publisher's, where the visible text is joined from nested elements ("drauf : Stadt").
+    og:title only when it parts words the visible text glued (a kicker <span> set as a block by CSS:
+    "Nationale DemoDer 9. Juli"): it often differs in quotes and case."""
     if st.headline and st.headline != visible and _word_key(st.headline) == _word_key(visible):
         return st.headline
+    if st.og_title and _splits_glued_words(visible, st.og_title):
+        return st.og_title
     return visible
+
+
+def _splits_glued_words(visible: str, spelled: str) -> bool:
+    """``spelled`` has ``visible``'s very letters, in case too, but more words: it separates words the
+    visible text glued where two inline elements meet."""
+    seen, other = re.findall(r"[^\W_]+", visible), re.findall(r"[^\W_]+", spelled)
+    return len(other) > len(seen) and "".join(seen) == "".join(other)
 
 
 _SITE_SEP = r"[|–—·•ㅣ-]|::"  # what stands between a title and the site's name
@@ -224,9 +235,10 @@ _TRAILING_SEP_RE = re.compile(rf"\s*(?:{_SITE_SEP})\s*$")
 _MAX_SUFFIX_CHARS = 120
 
 
-def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
+def strip_site_suffix(title: str, site_name: str | None, host: str, section: str | None = None) -> str:
     """``title`` without a trailing "| Site" / "- Site" naming the site (og:site_name or the host's
-    name), as document and social titles carry it; the title unchanged when no such suffix is found."""
+    name), as document and social titles carry it, and then without the ``section`` named before it;
+    the title unchanged when no such suffix is found."""
     names = _site_keys(site_name, host)
     if not names:
         return title
@@ -237,7 +249,20 @@ def strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
         if len(head.strip()) < 10 or not tail.strip():
             continue
         if _site_key(tail) in names and not _TRAILING_SEP_RE.search(head[-16:]):
-            return head.strip()
+            return strip_section_suffix(head.strip(), section)
+    return title
+
+
+def strip_section_suffix(title: str, section: str | None) -> str:
+    """``title`` without a trailing "-정치" / "| Politics" naming the page's section, left where the
+    site's name was cut ("…커졌다-정치ㅣ한국일보")."""
+    if not section:
+        return title
+    names = {normalize_text(s).casefold() for s in section.split(",")} - {""}
+    for m in _SITE_SEP_RE.finditer(title, max(0, len(title) - 60)):
+        head, tail = title[: m.start()].strip(), title[m.end():].strip()
+        if len(head) >= 10 and tail.casefold() in names:
+            return head
     return title
 
 
@@ -310,7 +335,7 @@ def _document_title(soup: BeautifulSoup, st: Structured, host: str) -> str | Non
     text = node_text(t) if t is not None else ""
     if not text or len(text) > 300:
         return None
-    text = strip_site_suffix(text, st.site_name, host)
+    text = strip_site_suffix(text, st.site_name, host, st.section)
     if not _reads_as_headline(text) or text.casefold() in HOME_CRUMBS or _names_site(text, _site_keys(st.site_name, host)):
         return None
     return text
@@ -349,12 +374,12 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
     if first and _stands_as_headline(idx, first[1], first[0], container, page_urls, short_ok=doc_title is not None):
         return first
     if ref:
-        return (ref if st.headline else strip_site_suffix(ref, st.site_name, host)), None
+        return (ref if st.headline else strip_site_suffix(ref, st.site_name, host, st.section)), None
     if first:
         return first
     t = soup.find("title")
     text = node_text(t) if t else ""
-    return (strip_site_suffix(text, st.site_name, host) or None, None) if text else (None, None)
+    return (strip_site_suffix(text, st.site_name, host, st.section) or None, None) if text else (None, None)
 
 
 def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el: Tag | None,

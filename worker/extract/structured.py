@@ -345,6 +345,10 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         if kw:
             st.tags = [t for t in (clean(x) for x in kw.split(",")) if t]
     st.section = st.section or meta("article:section")
+    if not st.section:  # the site-wide names some CMSs use instead ("section", Hankook's "content_category")
+        named = meta("section", "content_category")
+        if named and not named.startswith("/") and len(named) <= 60:
+            st.section = named
     for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
         for v in metas.get(key, []):
             u = clean(unescape_deep(v))
