@@ -548,3 +548,14 @@ def test_a_timeline_keeps_its_dates_and_a_date_heading_the_body_goes() -> None:
     for html in (_page(f"{opening}{entries}</article>"), _page(f"{opening}<p>{_para(9)}</p>{entries}</article>")):
         body = extract_article(html, "https://www.washingtonpost.com/a.html").body
         assert "January 5, 2024" in body and "February 12, 2024" in body and "March 3, 2024" in body
+
+
+def test_paragraphs_marked_paywall_are_article_text() -> None:
+    # wired.com / newyorker.com (Condé Nast): the gated paragraphs carry class="paywall"; a paywall
+    # *box* (a div) still goes
+    gated = "".join(f'<p class="paywall">{_para(i, "the sleeping bags")}</p>' for i in range(3, 9))
+    box = '<div class="paywall">Subscribe to keep reading this story, from only $5 a month.</div>'
+    a = _extract(f'<article><h1>Council approves the new budget after a long debate</h1>'
+                 f'<div class="body">{"".join(f"<p>{_para(i)}</p>" for i in range(3))}{gated}{box}</div></article>')
+    assert "Paragraph 8 about the sleeping bags" in a.body
+    assert "Subscribe to keep reading" not in a.body

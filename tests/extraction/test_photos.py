@@ -520,3 +520,31 @@ def test_a_block_with_pictures_is_never_a_consent_box_or_poll() -> None:
     a = extract_article(_page("").replace('<div class="article-body">', '<div class="article-body" data-embedded="false">'),
                         BASE)
     assert a.is_article, a.reason
+
+
+def _product_card(n: int, shop: str = "https://cna.st/p/abc") -> str:
+    # wired.com buying guide: the photo links to the shop, its credit inside that link, the product's name
+    # in its own element of the card
+    return (f'<div class="ProductEmbedWrapper-dbbBkO product-embed"><a class="external-link" rel="sponsored noopener" '
+            f'href="{shop}{n}"><span class="ProductEmbedImage-cIdULW"><picture><img alt="A blue sleeping bag '
+            f'on gravel" src="https://media.example.com/photos/{n}/w_1280/bag-{n}.jpg"></picture></span>'
+            f'<p class="ProductEmbedImageCreditWrapper-jKDmYI">Photograph: Scott Gilbertson</p></a>'
+            f'<div class="ProductEmbedContent-kztPgY"><div class="ProductEmbedHed-kvwLfM">Bishop Pass {n}</div>'
+            f'<a class="button product-offer__buy-button" href="{shop}{n}">$285 at REI</a></div></div>')
+
+
+def test_product_card_photos_with_the_products_name_as_caption() -> None:
+    photos = _photos(_product_card(1) + f"<p>{PARA}</p>" + _product_card(2))
+    assert [p.src for p in photos] == [f"https://media.example.com/photos/{n}/w_1280/bag-{n}.jpg" for n in (1, 2)]
+    assert [(p.caption, p.credit) for p in photos] == [("Bishop Pass 1", "Scott Gilbertson"),
+                                                       ("Bishop Pass 2", "Scott Gilbertson")]
+
+
+def test_a_credited_teaser_image_linking_to_another_page_of_the_site_stays_out() -> None:
+    # jungewelt.de "Ähnliche": the figure links to another article, its figcaption only a credit
+    card = ('<ul class="row"><li><article><figure><a href="/artikel/471679.fahndung.html"><picture>'
+            '<img src="/img/450/192705.jpg" alt="Will wissen, wer geplaudert hat"></picture></a>'
+            '<figcaption><div class="copyright">F. Kern/IMAGO</div></figcaption></figure>'
+            '<header><h3><a href="/artikel/471679.fahndung.html">Fahndung nach Verrätern</a></h3></header>'
+            '</article></li></ul>')
+    assert _photos(card) == []

@@ -44,7 +44,7 @@ from worker.extract.dates import (
     parse_visible,
     site_zone,
 )
-from worker.extract.dom import TagIndex, attr, node_text
+from worker.extract.dom import TagIndex, attr, node_text, registered_name
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
@@ -160,7 +160,6 @@ def _word_key(text: str) -> str:
     return "".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
 _LEADING_ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|der|die|das|de|het|el|il|lo|os|as|o|a)\s+", re.I)
 
 
@@ -178,11 +177,7 @@ def _site_keys(site_name: str | None, host: str) -> set[str]:
     """The site's name as keys: og:site_name with and without a leading article ("The Times of India"),
     and the host's registered name ("nytimes" for www.nytimes.com, "bbc" for www.bbc.co.uk, "yahoo"
     for news.yahoo.com; never the subdomain, which often names a section: kinhdoanh.vnexpress.net)."""
-    labels = [x for x in host.lower().removeprefix("www.").split(".") if x]
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        name = labels[-3]
-    else:
-        name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+    name = registered_name(host)
     site = (site_name or "").strip()
     return {k for k in (_site_key(site), _site_key(_LEADING_ARTICLE_RE.sub("", site)), _site_key(name)) if k}
 

@@ -277,3 +277,15 @@ class TagIndex:
         if a is None or b is None:
             return False
         return a <= b <= self.end[a]
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+
+
+def registered_name(host: str) -> str:
+    """The host's registered name, without the public suffix: "nytimes" for www.nytimes.com, "bbc" for
+    www.bbc.co.uk, "yahoo" for news.yahoo.com ('' for an empty host)."""
+    labels = [x for x in host.lower().removeprefix("www.").split(".") if x]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")

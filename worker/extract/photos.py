@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import Comment, NavigableString, Tag
 
 from worker.extract.article import Photo
-from worker.extract.dom import BLOCK_TAGS, attr, classes_and_id, node_text
+from worker.extract.dom import BLOCK_TAGS, attr, classes_and_id, node_text, registered_name
 from worker.extract.selectors import (
     BOILERPLATE_TYPES,
     BYLINE_CAPTION_RE,
@@ -48,6 +48,8 @@ from worker.extract.selectors import (
     PHOTO_PARENT_WORDS,
     PHOTO_URL_EXCLUDE_RE,
     PLAYER_WORDS,
+    PRODUCT_CARD_CLASS_RE,
+    PRODUCT_NAME_CLASS_RE,
     SLOT_TOKEN_RE,
     STYLE_TOKEN_RE,
     VIEWER_PATH_RE,
@@ -268,9 +270,11 @@ def _link_text_len(a: Tag) -> int:
     return len(normalize_text(a.get_text(" ")))
 
 
-def _teaser_link(a: Tag, has_caption: bool) -> bool:
+def _teaser_link(a: Tag, has_caption: bool, own: tuple[Tag | None, ...] = ()) -> bool:
     """``a`` (an ancestor of the image) points to another page: a teaser, unless it opens the image itself
-    (an image file, a lightbox, an image/gallery viewer page) or the captioned image merely links out."""
+    (an image file, a lightbox, an image/gallery viewer page) or the captioned image merely links out.
+    ``own``: the image's caption and credit elements; their text inside the link is not a headline
+    (a product photo linked to the shop with "Photograph: X" under it)."""
     href = attr(a, "href").strip()
     if not href or href.startswith(("#", "javascript:")):
         return False
@@ -280,7 +284,8 @@ def _teaser_link(a: Tag, has_caption: bool) -> bool:
     hints = f"{classes_and_id(a)} {attr(a, 'rel')} {' '.join(k for k in a.attrs if k.startswith('data-'))}"
     if LIGHTBOX_RE.search(hints):
         return False
-    if _link_text_len(a) >= 15:  # the link also carries a headline
+    text_len = _link_text_len(a) - sum(_link_text_len(el) for el in own if el is not None and a in el.parents)
+    if text_len >= 15:  # the link also carries a headline
         return True
     node = a.parent
     for _ in range(4):  # a teaser card: the same page is linked again nearby with a headline
@@ -291,6 +296,27 @@ def _teaser_link(a: Tag, has_caption: bool) -> bool:
                 return True
         node = node.parent
     return not has_caption
+
+
+def _product_name(img: Tag) -> str | None:
+    """The product's name when ``img`` is the photo of a product card (a buying guide's item)."""
+    node = img.parent
+    for _ in range(6):
+        if not isinstance(node, Tag) or node.name in ("article", "main", "body"):
+            return None
+        if PRODUCT_CARD_CLASS_RE.search(classes_and_id(node)):
+            name = node.find(class_=PRODUCT_NAME_CLASS_RE)
+            if name is not None:  # (else an inner part of the card: "ProductEmbedImage")
+                text = node_text(name)
+                return text if 0 < len(text) <= 150 else None
+        node = node.parent
+    return None
+
+
+def _links_out(a: Tag, base: str) -> bool:
+    """``a`` leads to another site (a shop, the photo's source), not to another page of this one."""
+    host = urlsplit(urljoin(base, attr(a, "href").strip())).hostname or ""
+    return bool(host) and registered_name(host) != registered_name(urlsplit(base).hostname or "")
 
 
 def _teaser_card(img: Tag) -> bool:
@@ -440,7 +466,7 @@ def find_box(img: Tag) -> tuple[Tag | None, bool]:
         if text is None:
             return None, False
         if text:
-            if parent.name not in ("div", "span", "section", "aside") or len(parent.find_all("img", limit=2)) != 1:
+            if parent.name not in ("div", "span", "section", "aside", "a") or len(parent.find_all("img", limit=2)) != 1:
                 return None, False
             anc = {id(a) for a in node.parents}
             if any(CAPTION_CLASS_RE.search(classes_and_id(el)) for el in parent.find_all(True, limit=40)
@@ -765,7 +791,10 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
                 title, title_credit = head, tail
             if caption_raw is None:
                 caption_raw = title
-    if (link is not None and _teaser_link(link, bool(caption_raw))) or _article_card(img) or (
+    if caption_raw is None:
+        caption_raw = _product_name(img)
+    if (link is not None and _teaser_link(link, bool(caption_raw) or (bool(credit_els) and _links_out(link, base)),
+                                          (cap_el, *credit_els))) or _article_card(img) or (
             not caption_raw and not lead and _teaser_card(img)):
         return None
     if caption_raw and len(caption_raw) < 100 and BYLINE_CAPTION_RE.match(caption_raw) and (

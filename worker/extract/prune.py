@@ -66,6 +66,9 @@ _BOILERPLATE_RE = re.compile(
 )
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
+# Condé Nast (Wired, The New Yorker) mark the article's gated paragraphs and lists class="paywall"
+_TEXT_TAGS = frozenset({"p", "li", "ul", "ol"})
+_PAYWALL_TOKEN_RE = re.compile(r"(?:^|(?<=\s))paywall(?=\s|$)", re.I)
 _COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
@@ -154,6 +157,8 @@ def prune_html(text: str) -> str | None:
                 mark = True
             else:
                 tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
+                if tag in _TEXT_TAGS:  # "paywall" on a paragraph marks gated article text, not a box
+                    tokens = _PAYWALL_TOKEN_RE.sub(" ", tokens)
                 if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
                     mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
                 elif tag == "span" and DROP_CAP_CLASS_RE.search(tokens):

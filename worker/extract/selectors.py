@@ -182,6 +182,10 @@ BYLINE_CAPTION_RE = re.compile(r"^(?:von|by|por|par|door|av|af|bởi|tác giả:
 # </span> <span>Das harte Geschäft …</span></h1>"; the headline is the rest
 KICKER_CLASS_RE = class_word_re("topline", "dachzeile", "overline", "kicker", "eyebrow", "roofline", "spitzmarke",
                                  "supertitle", "overhead", "headline-intro", "title-prefix")
+# a product card in a buying guide ("product-embed", "product-card"): its photo's caption is the product's
+# name, set in its own element ("ProductEmbedHed", "product-card__title", "product-name")
+PRODUCT_CARD_CLASS_RE = re.compile(r"(?:^|[\s_-])product[-_]?(?:embed|card|box|tile|module)", re.I)
+PRODUCT_NAME_CLASS_RE = re.compile(r"(?:^|[\s_-])product[-_]?\w*?(?:name|title|hed|headline)(?:$|[\s-])", re.I)
 # a paragraph's first letter set apart as a drop cap ("<span class="initial-letter">N</span> a endlich")
 DROP_CAP_CLASS_RE = class_word_re("initial", "initial-letter", "dropcap", "drop-cap", "first-letter", "versal")
 # donation, paywall and subscription boxes (prune._call_to_action_boxes): a button-styled link that
