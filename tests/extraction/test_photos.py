@@ -548,3 +548,19 @@ def test_a_credited_teaser_image_linking_to_another_page_of_the_site_stays_out()
             '<header><h3><a href="/artikel/471679.fahndung.html">Fahndung nach Verrätern</a></h3></header>'
             '</article></li></ul>')
     assert _photos(card) == []
+
+
+def test_an_unsized_image_after_the_text_inside_the_declared_article_body() -> None:
+    # ntv.com.tr: <div property="articleBody"><div><p>…text…</p></div><div class="img-wrapper"><img></div>
+    # then the related-news box, still inside articleBody
+    paras = "".join(f"<p>{PARA}Absatz {i}.</p>" for i in range(6))
+    html = ('<html lang="tr"><head><meta property="og:type" content="article"></head><body><main><article>'
+            '<h1>Süper Lig’de golcülerin yarışı kıyasıya devam ediyor</h1>'
+            f'<div property="articleBody"><div class="content-inner">{paras}</div>'
+            '<div class="img-wrapper"><img src="https://cdn.example.com/gorsel/g1.jpg?width=960" alt="Golcüler - 1"></div>'
+            '<div class="detail-related-news"><a href="/spor/baska-bir-haber" title="Başka bir haber">'
+            '<img src="https://cdn.example.com/gorsel/rel.jpg?width=200" alt="Başka bir haber"></a>'
+            '<a href="/spor/baska-bir-haber">Fenerbahçe Beko, Monaco karşısında üstünlük peşinde</a></div>'
+            '</div></article></main></body></html>')
+    a = extract_article(html, "https://www.ntv.com.tr/sporskor/golculerin-yarisi")
+    assert [p.src for p in a.photos] == ["https://cdn.example.com/gorsel/g1.jpg?width=960"]

@@ -101,6 +101,12 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
     r = idx.pos.get(id(root)) if root is not None else None
     if root is not None and r is not None and root.name not in ("body", "html", "[document]"):
         end = max(end, _last_paragraph_end(idx, parts[0], end, idx.end[r]))
+    # the element the page declares as its article body (itemprop/property="articleBody") holds the
+    # article's images, also those after its last paragraph
+    body_el = _declared_body(parts[0])
+    b = idx.pos.get(id(body_el)) if body_el is not None else None
+    if b is not None:
+        end = max(end, idx.end[b])
     out: list[tuple[int, Photo]] = []
     declared = _declared_keys(images or [], base)
 
@@ -128,7 +134,8 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
             if photo is None:
                 return False
             if not (in_media or photo.caption or photo.credit or _large(el)
-                    or (lead and _is_declared((photo.src, *photo.alternatives), declared))):
+                    or (lead and _is_declared((photo.src, *photo.alternatives), declared))
+                    or (body_el is not None and body_el in el.parents)):
                 return False
         else:
             photo = photo_from_img(el, base, 0, el.find_parent("figure"), lead, (src, alts))
@@ -202,6 +209,16 @@ def _last_paragraph_end(idx: TagIndex, first_part: Tag, lo: int, hi: int) -> int
             continue
         return max(lo, idx.end[i])
     return lo
+
+
+def _declared_body(el: Tag) -> Tag | None:
+    """The element marked itemprop/property="articleBody" holding ``el`` (or ``el`` itself), if any."""
+    for node in (el, *el.parents):
+        if not isinstance(node, Tag) or node.name in ("article", "main", "body"):
+            return None
+        if "articleBody" in (attr(node, "itemprop"), attr(node, "property")):
+            return node
+    return None
 
 
 def _article_root(el: Tag) -> Tag | None:
