@@ -297,3 +297,13 @@ def test_the_section_named_before_the_site_is_cut_from_a_social_title() -> None:
 ])
 def test_strip_section_suffix(title: str, section: str | None, expected: str) -> None:
     assert strip_section_suffix(title, section) == expected
+
+
+def test_a_shown_kicker_left_out_is_not_replaced_by_the_social_titles_kicker() -> None:
+    # srf.ch: <h1><span class="article-title__overline">Eskalation im Nahen Osten</span> <span>«…»</span>;
+    # og:title puts another kicker in front: "Iranischer Angriff auf Israel: «…»"
+    quote = "«Die israelische Zurückhaltung hat viel mit den USA zu tun»"
+    html = _page(f'<span class="article-title__overline">Eskalation im Nahen Osten</span>'
+                 f'<span class="h-offscreen"> - </span><span class="article-title__text">{quote}</span>',
+                 og=f"Iranischer Angriff auf Israel: {quote}")
+    assert extract_article(html, "https://www.srf.ch/news/international/a").title == quote

@@ -354,7 +354,10 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
         if doc_title and len(text) >= len(doc_title) / 3 and doc_title.startswith(text) and (
                 _HEAD_SEP_RE.match(doc_title[len(text):])):
             return text, el  # the <title> is the headline plus a suffix the site-name check missed
-        kicked = _kicker_variant(text, ref) if doc_title is None else None
+        # the structured title with a kicker of its own, unless the heading's own kicker was just left out
+        # (srf.ch: "Eskalation im Nahen Osten" shown, og:title "Iranischer Angriff auf Israel: …")
+        own_kicker = text != node_text(el) and el.find(class_=KICKER_CLASS_RE) is not None
+        kicked = _kicker_variant(text, ref) if doc_title is None and not own_kicker else None
         if kicked:
             return kicked, el
         if similarity(text, ref) >= 0.5 or (st.og_title and similarity(text, st.og_title) >= 0.5):
