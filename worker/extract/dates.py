@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
@@ -13,7 +14,7 @@ VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _ISO_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|GMT[+-]\d{1,2}(?::?\d{2})?)?",
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{3}(?!\d)|GMT[+-]\d{1,2}(?::?\d{2})?)?",  # "-500": -05:00
     re.I,
 )
 # 26/01/2019 19:26 | 07-03-2026 - 00:01 AM | 12/3/2024 08:00 GMT+7 | 19:26 26/01/2019
@@ -63,9 +64,26 @@ def parse_iso(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datetime 
         return None
     m = _ISO_RE.search(value.strip())
     if not m:
-        return parse_visible(value, default_tz)
+        return _rfc2822(value) or parse_visible(value, default_tz)
     tz = _tz_from(m.group("tz"), default_tz)
     return _build(m["y"], m["m"], m["d"], m["H"], m["M"], m["S"], tz)
+
+
+_RFC2822_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
+
+
+def _rfc2822(value: str) -> datetime | None:
+    """An e-mail/RSS style date with its offset: "Tue, 07 Apr 2020 07:36:07 +0530" (ndtv's <meta>)."""
+    text = value.strip()
+    if not _RFC2822_RE.match(text):
+        return None
+    try:
+        dt = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if dt.tzinfo is None or not 1990 <= dt.year <= 2100:  # "-0000": no zone given; the caller's default
+        return None
+    return dt
 
 
 def parse_visible(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datetime | None:
