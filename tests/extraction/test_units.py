@@ -205,6 +205,10 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         # a reporter's title after a Korean / Japanese name
         ("신현주 기자", ["신현주"], None),
         ("松岡大地記者", ["松岡大地"], None),
+        # co-writers in brackets (lemonde.fr)
+        ("Par Martin Untersinger (avec Damien Leloup et Morgane Tual)",
+         ["Martin Untersinger", "Damien Leloup", "Morgane Tual"], None),
+        ("By Jane Doe (with additional reporting by John Roe)", ["Jane Doe", "John Roe"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Tag
 
 from worker.extract.article import Article
 from worker.extract.blocks import Block, BodyResult
+from worker.extract.bylines import byline_near_headline
 from worker.extract.charset import decode_html
 from worker.extract.content import (
     CJK_RE,
@@ -648,6 +649,12 @@ def _extract(raw: str | bytes, url: str) -> Article:
             authors = b_authors
     if not authors and st.meta_authors:
         authors = _pick_meta_authors(st, host)
+    if not authors:
+        near = byline_near_headline(idx, title_el, container)
+        if near:
+            authors, near_attribution = parse_byline(near)
+            byline = byline or near
+            attribution = attribution or near_attribution
     if result.attribution_line and not attribution:
         _, attribution = parse_byline(result.attribution_line)
         attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,

@@ -42,6 +42,11 @@ BYLINE_SELECTORS: tuple[str, ...] = (
     ".article-detail-author__info .name", ".author_mail", "p.author", "a.author", ".author-name",
     ".author__name", ".byline", ".article-author", ".author", "[class*=author-name]", ".name-author",
 )
+# a link to a writer's page ("/author/jane-doe", "/by/al-baker", "/staff/steven-shepard", "/profile/…",
+# "/about/editors/jon-fingas/"): its text is the writer's name
+AUTHOR_PATH_RE = re.compile(
+    r"/(?:authors?|autor(?:en)?|auteurs?|autores|by|profiles?|staff|journalists?|reporters?|editors?|"
+    r"writers?|contributors?|columnists?|redakteur(?:e|in)?|giornalisti|tac-gia)/[^/?#]+", re.I)
 BREADCRUMB_SELECTORS: tuple[str, ...] = (
     "[itemtype*=BreadcrumbList]", ".breadcrumb", ".breadcrumbs", "[class*=breadcrumb]", "nav[aria-label*=readcrumb]",
     "[data-role=breadcrumb]",

@@ -103,7 +103,9 @@ _AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\
 # "Andrada e Silva"), so a split is made only between two names of two words or more
 _AND_WORD_RE = re.compile(r"\s+(?:und|og|och|et|en|y|e|i)\s+")
 # "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
-_BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
+BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
+_WITH_RE = re.compile(r"\s*\((?:avec|with|mit|con|com|met|med)\s+(?:(?:additional\s+)?reporting\s+(?:by|from)\s+)?"
+                      r"([^()]+)\)", re.I)
 # "Corina Gall (cog)": a short parenthesis after a name (initials, a desk code)
 _NAME_TAG_RE = re.compile(r"\s*\((?:[^()]{1,12})\)?$")
 
@@ -157,7 +159,7 @@ def _split_and_word(chunk: str) -> list[str]:
     if not m:
         return [chunk]
     left, right = chunk[: m.start()].strip(), chunk[m.end():].strip()
-    lw, rw = _BY_RE.sub("", left).split(), right.split()
+    lw, rw = BY_RE.sub("", left).split(), right.split()
     if len(lw) >= 2 and len(rw) >= 2 and lw[0][:1].isupper() and rw[0][:1].isupper():
         return [left, *_split_and_word(right)]
     return [chunk]
@@ -176,8 +178,8 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     text = normalize_text(byline)
     if not text:
         return [], None
-    by = _BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
-    text = _BY_RE.sub("", text)
+    by = BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
+    text = BY_RE.sub("", text)
     attribution: str | None = None
     m = re.match(r"^(?:theo|nguồn|nguồn|source|according to)\s*:?\s+(?P<rest>.+)$", text, re.I)
     if m:
@@ -185,6 +187,8 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         if _looks_like_agency(rest):
             return [], rest
         text = rest
+    # "Martin Untersinger (avec Damien Leloup et Morgane Tual)": the co-writers in brackets
+    text = _WITH_RE.sub(r", \1", text).strip()
     # "Hà Thu (tổng hợp)", "Minh Anh (theo Reuters)"
     suffix = _ROLE_SUFFIX_RE.search(text)
     if suffix:
@@ -195,7 +199,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         text = text[: suffix.start()].strip()
     authors: list[str] = []
     for part in (piece for chunk in _AUTHOR_SPLIT_RE.split(text) for piece in _split_and_word(chunk)):
-        name = _name_only(_NAME_TAG_RE.sub("", _BY_RE.sub("", part.strip())).strip(" .:-–—()"))
+        name = _name_only(_NAME_TAG_RE.sub("", BY_RE.sub("", part.strip())).strip(" .:-–—()"))
         name = REPORTER_TITLE_RE.sub("", name)
         if not name or len(name) > 60 or len(name.split()) > 6:
             continue
