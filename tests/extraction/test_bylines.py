@@ -67,3 +67,9 @@ def test_links_elsewhere_on_the_page_are_not_the_writers() -> None:
 ])
 def test_a_by_line_is_cut_to_its_names(line: str, expected: str) -> None:
     assert names_of_by_line(line) == expected
+
+
+def test_a_von_line_in_a_list_item() -> None:
+    # stern.de: <ul><li class="authors__list-item"><span> von </span><span>Jemima Kelly</span></li></ul>
+    assert _authors('<ul class="u-blanklist"><li class="authors__list-item"><span> von </span>'
+                    '<span class="typo-article-info-bold">Jemima Kelly</span></li></ul>') == ["Jemima Kelly"]

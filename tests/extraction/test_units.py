@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime, timedelta, timezone
@@ -389,6 +390,42 @@ def _meta_page(metas: str, byline: str = "") -> str:
 )
 def test_author_meta_tags_name_the_writer_when_nothing_else_does(metas: str, authors: list[str]) -> None:
     assert extract_article(_meta_page(metas), "https://www.cityherald.example/a.html").authors == authors
+
+
+def _ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+@pytest.mark.parametrize(
+    ("metas", "authors"),
+    [
+        # derstandard: Person with given and family name only
+        (_ld({"@type": "NewsArticle", "headline": "h", "author": [
+            {"@type": "Person", "givenName": "Birgit", "familyName": "Baumann"},
+            {"@type": "Person", "givenName": "Anna Giulia", "familyName": "Fink"}]}),
+         ["Birgit Baumann", "Anna Giulia Fink"]),
+        # freebeacon (Yoast): the article's author a reference into the graph; another object's slug
+        (_ld({"@graph": [{"@type": "NewsArticle", "headline": "h", "author": [{"@id": "https://x/#/person/1"}]},
+                         {"@type": "Person", "@id": "https://x/#/person/1", "name": "Chuck Ross"}]})
+         + _ld({"@type": "Article", "author": {"@type": "Person", "name": "chuck-ross"}}), ["Chuck Ross"]),
+        # boersen-zeitung (Yoast): "Written by", the author tag an e-mail address
+        ('<meta name="author" content="d.kuckelkorn@boersen-zeitung.de">'
+         '<meta name="twitter:misc:Written by" content="Dieter Kuckelkorn">', ["Dieter Kuckelkorn"]),
+        ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Sameer Rahim">'
+         '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="16 minutes">',
+         ["Sameer Rahim"]),
+    ],
+)
+def test_structured_writers(metas: str, authors: list[str]) -> None:
+    assert extract_article(_meta_page(metas), "https://www.cityherald.example/a.html").authors == authors
+
+
+def test_a_visible_by_line_wins_over_yoasts_written_by() -> None:
+    # prospectmagazine: "Written by" names the posting editor, the page shows the writer
+    html = _meta_page('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" '
+                      'content="Sameer Rahim">', '<div class="blog-header__meta"><span>By</span> '
+                      '<a class="blog-header__author-link">Duncan Bell</a></div>')
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Duncan Bell"]
 
 
 def test_visible_byline_wins_over_the_author_meta_tag() -> None:

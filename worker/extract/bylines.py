@@ -53,7 +53,7 @@ def byline_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | N
                     names.append(text)
                     if len(names) >= _MAX_NAMES:
                         break
-        elif (by_line is None or i <= by_end) and el.name in ("p", "div", "span", "address"):
+        elif (by_line is None or i <= by_end) and el.name in ("p", "div", "span", "li", "address"):
             if short_text(el, 600) is None:  # (a wrapper of the whole article: not read in full)
                 continue
             text = node_text(el)

@@ -655,6 +655,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
             authors, near_attribution = parse_byline(near)
             byline = byline or near
             attribution = attribution or near_attribution
+    if not authors:
+        authors = list(st.written_by)
     if result.attribution_line and not attribution:
         _, attribution = parse_byline(result.attribution_line)
         attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,

@@ -41,6 +41,8 @@ class Structured:
     # author names from <meta> (author, parsely-author, citation_author, …) in page order: a fallback
     # for pages whose structured data and visible byline name nobody
     meta_authors: list[str] = field(default_factory=list)
+    # Yoast's "Written by" <meta>: the posting user; the last fallback, after the visible byline
+    written_by: list[str] = field(default_factory=list)
     # every distinct description the page gives (JSON-LD, og:, meta, twitter:), ``description`` first
     descriptions: list[str] = field(default_factory=list)
 
@@ -97,19 +99,28 @@ def _load_json(text: str) -> Any:
             return None
 
 
-def _ld_authors(value: Any) -> list[str]:
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _ld_authors(value: Any, nodes: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Writers' names of a JSON-LD ``author``: strings, Person names (or given + family name), a
+    reference ``{"@id": …}`` to a Person elsewhere in the page's graph (Yoast); never an organisation
+    or a URL slug ("chuck-ross")."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for it in items:
+        if isinstance(it, dict) and set(it) == {"@id"} and nodes:
+            it = nodes.get(str(it["@id"]), it)
         if isinstance(it, str):
             names.extend(split_authors(unescape_deep(it)))
         elif isinstance(it, dict):
             if _types(it) & {"organization", "newsmediaorganization", "corporation"}:
                 continue
-            name = _s(it.get("name"))
+            name = _s(it.get("name")) or _s(" ".join(
+                x for x in (_s(it.get("givenName")), _s(it.get("familyName"))) if x))
             if name:
                 names.extend(split_authors(name))
-    return names
+    return [n for n in names if not _SLUG_RE.fullmatch(n)]
 
 
 def _ld_name(value: Any) -> str | None:
@@ -203,12 +214,26 @@ _META_AUTHOR_PREFIXES: tuple[str, ...] = ("branch:deeplink:authorname",)
 _NO_AUTHOR_NAMES = frozenset({"admin", "administrator", "webmaster", "root", "user", "unknown", "null", "none",
                               "editor", "author", "guest"})
 MAX_META_AUTHORS = 20
+_WRITTEN_BY_RE = re.compile(r"(?:written by|verfasst von|geschrieben von|escrito por|écrit par|scritto da|"
+                            r"geschreven door|autor|author)\b", re.I)
 
 
 def _meta_author_names(metas: dict[str, list[str]]) -> list[str]:
     """Names from author <meta> tags, each once, at most :data:`MAX_META_AUTHORS`: e-mail addresses,
     URLs, numbers and CMS placeholders ("admin") are no names."""
-    keys = [*META_AUTHOR_KEYS, *sorted(k for k in metas if k.startswith(_META_AUTHOR_PREFIXES))]
+    return _names_in(metas, [*META_AUTHOR_KEYS, *sorted(k for k in metas if k.startswith(_META_AUTHOR_PREFIXES))])
+
+
+def _written_by(metas: dict[str, list[str]]) -> list[str]:
+    """Yoast's "Written by" (twitter:misc:Written by, or twitter:label1 "Written by" + twitter:data1):
+    the WordPress user who posted the article, often but not always its writer."""
+    keys = ["twitter:misc:written by"] + [
+        f"twitter:data{n}" for n in range(1, 4)
+        if any(_WRITTEN_BY_RE.match(v.strip()) for v in metas.get(f"twitter:label{n}", []))]
+    return _names_in(metas, keys)
+
+
+def _names_in(metas: dict[str, list[str]], keys: list[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for key in keys:
@@ -263,6 +288,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
                 times.append(dt)
 
     st.meta_authors = _meta_author_names(metas)
+    st.written_by = _written_by(metas)
 
     def meta(*keys: str) -> str | None:
         for k in keys:
@@ -273,6 +299,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         return None
 
     # ---- JSON-LD
+    nodes = {obj["@id"]: obj for obj in objs if isinstance(obj.get("@id"), str) and len(obj) > 1}
     for obj in objs:
         types = _types(obj)
         if types & ARTICLE_TYPES:
@@ -286,7 +313,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
             st.published = st.published or parse_iso(_s(obj.get("datePublished")), default_tz)
             st.updated = st.updated or parse_iso(_s(obj.get("dateModified")), default_tz)
             if not st.authors:
-                st.authors = _ld_authors(obj.get("author"))
+                st.authors = _ld_authors(obj.get("author"), nodes)
             st.images.extend(_ld_images(obj.get("image")))
             sec = obj.get("articleSection")
             if isinstance(sec, str) and not st.section:
