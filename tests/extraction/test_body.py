@@ -227,6 +227,23 @@ def test_visible_standfirst_between_headline_and_body_is_the_lead() -> None:
     assert deck not in a.body
 
 
+@pytest.mark.parametrize("notice", [
+    # ici.radio-canada.ca: an alert above the standfirst
+    '<div class="e-notification-alert"><div class="content">Prenez note que cet article publié en 2017 '
+    "pourrait contenir des informations qui ne sont plus à jour.</div></div>",
+    # fool.com: a member promotion whose link is tracked as a call to action
+    '<div class="px-24 py-20 border"><p>You’re reading a free article with opinions that may differ from our '
+    'Premium Services. Become a member today to get instant access to our recommendations. '
+    '<a href="/mms/mark/ecap" data-track-link="cta-text">Learn More</a></p></div>',
+])
+def test_a_notice_or_promotion_under_the_headline_is_not_the_lead(notice: str) -> None:
+    deck = "The vote ends a year of wrangling over the money for schools, roads and the new town hall."
+    a = _extract('<header><h1>Council approves the new budget after a long debate</h1>'
+                 f'{notice}<div class="lead-container"><p>{deck}</p></div></header><div class="article-body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div>")
+    assert a.lead == deck
+
+
 def test_time_stamps_byline_heading_the_body_and_a_second_headline_leave_the_body() -> None:
     # SportSchau "Stand: 24.04.2024 22:58 Uhr", Express live entries "21 mins ago 11:48 Jon King",
     # webmd "By Brenda Goodman, MA", an <h1> repeated inside the body

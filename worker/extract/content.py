@@ -844,7 +844,8 @@ _LEAD_HINT_RE = re.compile(
 )
 _LEAD_SKIP_RE = re.compile(
     r"author|byline|date|time|meta|caption|credit|share|social|breadcrumb|kicker|label|categor|rubric|topic|"
-    r"overline|eyebrow|copyright|photo|image|media|video|read|title|headline|bio|profile",
+    r"overline|eyebrow|copyright|photo|image|media|video|read|title|headline|bio|profile|"
+    r"alert|notification|notice|disclaimer|callout",  # ("this article from 2017 may be out of date")
     re.I,
 )
 _LEAD_STOP = frozenset({"p", "div", "h2", "h3", "h4", "ul", "ol", "table", "figure", "img", "section", "article"})
@@ -852,6 +853,7 @@ _LEAD_PASS = frozenset({"figure", "figcaption", "nav", "aside", "button", "time"
                         "script", "picture", "img", "header", "footer"})
 _AUTHOR_BOX_RE = re.compile(r"author|byline|(?:^|[-_\s])bio(?:$|[-_\s])|profile|caption", re.I)
 # names that are never a lead, even beside "subtitle"/"lead" ("article-subscribe--subtitle")
+_CTA_ATTR_RE = re.compile(r"(?:^|[-_\s=\"'])(?:cta|callout|promo)(?:$|[-_\s\"'])", re.I)
 _LEAD_NEVER_RE = re.compile(r"drop-?cap|subscri|paywall|promo|newsletter|sign-?up|signature|caption", re.I)
 _BYLINE_START_RE = re.compile(r"^(?:by|von|por|par|di|door|av|af|de|from)\s", re.I)
 _BOLD_CLASS_RE = re.compile(r"font-(?:medium|semibold|bold)|(?:^|[-_\s])bold(?:$|[-_\s])", re.I)
@@ -906,7 +908,11 @@ def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None
             i = idx.end[i] + 1
             continue
         words = len(text.split())
-        linked = sum(len(node_text(a)) for a in el.find_all("a"))
+        links = el.find_all("a")
+        if any(_CTA_ATTR_RE.search(f"{k}={v}") for a in links for k, v in a.attrs.items() if k.startswith("data-")):
+            i = idx.end[i] + 1  # a promotion ("Become a member today … Learn More", its link tracked as a CTA)
+            continue
+        linked = sum(len(node_text(a)) for a in links)
         if (40 <= len(text) <= 800 and words >= 6 and linked < 0.3 * len(text) and not _BYLINE_START_RE.match(text)
                 and not _CLOCK_RE.search(text) and not _repeats_title(text, title)
                 and not _PHOTO_CREDIT_END_RE.search(text)):
