@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -455,3 +455,17 @@ def test_is_date_line(text: str, expected: bool) -> None:
 def test_a_written_date_keeps_its_stated_offset() -> None:
     got = find_written_date("Cập nhật: 12 tháng 03, 2024 - 08:15 (GMT+7)", None, "en")
     assert got is not None and got.isoformat() == "2024-03-12T08:15:00+07:00"
+
+
+def test_published_time_meta_spelt_with_colons() -> None:
+    # boersen-zeitung: <meta property="article:published:time">
+    html = _meta_page('<meta property="article:published:time" content="2024-10-23T15:48:15+00:00">')
+    assert extract_article(html, "https://www.cityherald.example/a.html").published == \
+        datetime(2024, 10, 23, 15, 48, 15, tzinfo=UTC)
+
+
+def test_a_date_element_named_in_camel_case() -> None:
+    # klassegegenklasse.org: <div class="metaInfoDateTime"><span>06.01.2026</span>, …</div>
+    html = _meta_page("", '<div class="metaInfoDateTime"><span>06.01.2026</span>, <span>Lesezeit 5 Min.</span></div>')
+    published = extract_article(html, "https://www.cityherald.example/a.html").published
+    assert published is not None and (published.year, published.month, published.day) == (2026, 1, 6)
