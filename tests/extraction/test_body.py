@@ -576,3 +576,17 @@ def test_paragraphs_marked_paywall_are_article_text() -> None:
                  f'<div class="body">{"".join(f"<p>{_para(i)}</p>" for i in range(3))}{gated}{box}</div></article>')
     assert "Paragraph 8 about the sleeping bags" in a.body
     assert "Subscribe to keep reading" not in a.body
+
+
+@pytest.mark.parametrize("box", [
+    '<p class="paywall">Subscribe now to continue reading.</p>',  # short: a prompt, not gated text
+    '<p id="paywall">Only an id: this paragraph is the site paywall notice, whatever its length is here.</p>',
+    '<ul class="paywall"><li>Unlimited access</li><li>All our newsletters</li></ul>',  # an offer list
+    '<p class="paywall">Become a subscriber to read the rest of this article and all our journalism, '
+    '<a href="/subscribe">from $1 a week</a>.</p>',
+])
+def test_paywall_prompts_stay_out_of_the_body(box: str) -> None:
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1>'
+                 f'<div class="body">{"".join(f"<p>{_para(i)}</p>" for i in range(5))}{box}</div></article>')
+    for words in ("Subscribe now", "paywall notice", "Unlimited access", "Become a subscriber"):
+        assert words not in a.body

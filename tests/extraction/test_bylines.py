@@ -64,6 +64,7 @@ def test_links_elsewhere_on_the_page_are_not_the_writers() -> None:
     ("By Marc Santora, William K. Rashbaum, Al Baker and Adam Goldman",
      "By Marc Santora, William K. Rashbaum, Al Baker and Adam Goldman"),  # a list of full names
     ("By Jane Doe", "By Jane Doe"),
+    ("By Jane Doe, John Roe and Ann Lee, Reuters", "By Jane Doe, John Roe and Ann Lee"),
 ])
 def test_a_by_line_is_cut_to_its_names(line: str, expected: str) -> None:
     assert names_of_by_line(line) == expected
@@ -73,3 +74,37 @@ def test_a_von_line_in_a_list_item() -> None:
     # stern.de: <ul><li class="authors__list-item"><span> von </span><span>Jemima Kelly</span></li></ul>
     assert _authors('<ul class="u-blanklist"><li class="authors__list-item"><span> von </span>'
                     '<span class="typo-article-info-bold">Jemima Kelly</span></li></ul>') == ["Jemima Kelly"]
+
+
+@pytest.mark.parametrize("line", [
+    "<p>By Tuesday, the death toll had risen to forty.</p>",
+    "<p>Von Anfang an war klar, dass es knapp wird.</p>",
+    "<ul><li>Von Montag bis Freitag geöffnet</li></ul>",
+    "<p>By December the plant will be closed.</p>",
+    "<p>Author Q&amp;A: Why I wrote this book</p>",
+])
+def test_prose_starting_with_by_names_no_writer(line: str) -> None:
+    assert _authors(line) == []
+
+
+def test_the_headline_itself_is_not_a_by_line() -> None:
+    html = ('<html lang="en"><head><title>By Royal Appointment</title></head><body><article>'
+            f'<h1><span>By Royal Appointment</span></h1><div class="story-body">{TEXT}</div></article></body></html>')
+    assert extract_article(html, URL).authors == []
+
+
+def test_writers_of_a_related_box_and_a_colleague_mentioned_in_the_text_are_not_the_writers() -> None:
+    related = ('<div class="related-articles"><a href="/news/other">Another story headline here</a> '
+               '<a href="/author/john-smith">John Smith</a></div>')
+    mention = "<p>As our colleague <a href='/author/jane-roe'>Jane Roe</a> reported, the plan failed.</p>"
+    assert _authors(related + mention) == []
+
+
+def test_link_labels_are_no_names() -> None:
+    assert _authors('<div class="meta"><a href="/author/jane-doe">More stories</a></div>') == []
+
+
+def test_a_by_line_wins_over_a_writer_link_later_in_the_text() -> None:
+    html = '<p>By John Smith</p>'
+    after = "".join(f"<p>{i}</p>" for i in range(3))
+    assert _authors(html, after) == ["John Smith"]

@@ -564,3 +564,44 @@ def test_an_unsized_image_after_the_text_inside_the_declared_article_body() -> N
             '</div></article></main></body></html>')
     a = extract_article(html, "https://www.ntv.com.tr/sporskor/golculerin-yarisi")
     assert [p.src for p in a.photos] == ["https://cdn.example.com/gorsel/g1.jpg?width=960"]
+
+
+@pytest.mark.parametrize("html", [
+    # another story's teaser: its headline is the figure's caption inside the link
+    "<div class='inline-item'><a href='/news/2024/05/other-story'><figure><img src='/uploads/2024/05/other.jpg' "
+    "width='800' height='450'><figcaption>Another story: what happened in the city council last night"
+    "</figcaption></figure></a></div>",
+    # a credited image linking to another site's story (not a shop: no sponsored link, no product card)
+    "<div><a href='https://other-site.example.org/story'><img src='/uploads/2024/05/other.jpg' width='800' "
+    "height='450'><span class='credit'>Photo: Reuters</span></a></div>",
+    # an icon in a link with a label (sanwa.co.jp "ニュースリリース一覧へ")
+    "<p><a href='/news/'><img src='/img/arrow-right.png'>ニュースリリース一覧へ</a></p>",
+])
+def test_linked_images_that_stay_out(html: str) -> None:
+    assert _photos(html) == []
+
+
+def test_a_card_of_a_product_grid_without_a_name_takes_no_other_cards_name() -> None:
+    grid = ("<div class='product-module'><div class='product-card'><h4 class='product-name'>Sony WH-1000XM5</h4>"
+            "<img src='/uploads/sony.jpg' width=600 height=400></div><div class='product-card'>"
+            "<img src='/uploads/bose.jpg' width=600 height=400></div></div>")
+    assert [(p.src.rsplit("/", 1)[1], p.caption) for p in _photos(grid)] == [("sony.jpg", "Sony WH-1000XM5"),
+                                                                            ("bose.jpg", None)]
+
+
+def test_a_malformed_link_around_a_credited_photo_does_not_lose_the_article() -> None:
+    assert [p.credit for p in _photos(
+        "<a href='http://[::1' rel='sponsored'><img src='/uploads/p.jpg' width=800 height=450>"
+        "<span class='credit'>Photograph: Shop</span></a>")] in ([], ["Shop"])
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='about-the-writer'><img src='/uploads/2024/05/jane-doe.jpg'><p>Jane Doe is a reporter.</p></div>",
+    "<div class='tags'><img src='/static/tag.png'> Politics</div>",
+])
+def test_boxes_after_the_text_of_the_declared_article_body_give_no_photo(box: str) -> None:
+    paras = "".join(f"<p>{PARA}Absatz {i}.</p>" for i in range(6))
+    html = ('<html lang="de"><head><meta property="og:type" content="article"></head><body><article>'
+            f"<h1>Der Bundestag beschließt das neue Gesetz</h1><div itemprop='articleBody'><div class='text'>"
+            f"{paras}</div>{box}</div></article></body></html>")
+    assert extract_article(html, BASE).photos == []

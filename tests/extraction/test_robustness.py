@@ -180,3 +180,24 @@ def test_a_page_cut_inside_its_title() -> None:
     """A page truncated inside <title> makes the rest of the page its title: 8,000 separators took the
     site-suffix check 40 s (quadratic) before it looked only at the title's end."""
     _run("<html><head><title>" + "Headline of the day - More news | " * 8000)
+
+
+@pytest.mark.parametrize("kind", ["product-wrapper", "shop-links", "empty-nesting"])
+def test_thousands_of_product_images_or_nested_wrappers(kind: str) -> None:
+    """Inputs that a review of the product-card and byline rules found quadratic (34 s for 4,000 images in
+    one product-named wrapper, 43 s for 2,000 shop-linked product cards, 9 s for hundreds of nested empty
+    wrappers between headline and text)."""
+    para = "<p>" + "A sentence of the article body with enough words to count as text. " * 4 + "</p>"
+    head = "<html><body><article><h1>Regular headline of the story today</h1>"
+    if kind == "product-wrapper":
+        imgs = "".join(f"<p>Paragraph {i} of the guide.</p><img src='/uploads/p{i}.jpg'>" for i in range(4000))
+        page = f"{head}<div class='article-body'><div class='product-module'>{para * 3}{imgs}</div></div>"
+    elif kind == "shop-links":
+        cards = "".join(f"<div class='product-card'><a rel='sponsored' href='https://shop.example.org/p{i}'>"
+                        f"<img src='/img/p{i}.jpg' width=600 height=400></a><span class='credit'>Photograph: Shop"
+                        "</span></div>" for i in range(2000))
+        page = f"{head}<div class='article-body'>{cards}{para * 6}</div>"
+    else:
+        nest = "".join("<div><i></i>" for _ in range(250)) + "".join("</div>" for _ in range(250))
+        page = f"{head}{nest * 4}<div class='article-body'>{para * 6}</div>"
+    _run(page + "</article></body></html>", "https://www.example.com/news/story")

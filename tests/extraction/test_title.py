@@ -294,6 +294,10 @@ def test_the_section_named_before_the_site_is_cut_from_a_social_title() -> None:
     ("Der Haushalt ist beschlossen - Politik", None, "Der Haushalt ist beschlossen - Politik"),
     ("Der Haushalt ist beschlossen - Politik", "Sport", "Der Haushalt ist beschlossen - Politik"),
     ("Politik - Sport", "Sport", "Politik - Sport"),  # too short a headline to be cut
+    # a bare hyphen joins a compound, except between Korean/CJK words ("커졌다-정치")
+    ("Die neue Strategie in der Corona-Politik", "Politik", "Die neue Strategie in der Corona-Politik"),
+    ("Inside the rise of K-Pop", "Pop", "Inside the rise of K-Pop"),
+    ("장동혁 한동훈 제명했지만 부담 커졌다-정치", "정치", "장동혁 한동훈 제명했지만 부담 커졌다"),
 ])
 def test_strip_section_suffix(title: str, section: str | None, expected: str) -> None:
     assert strip_section_suffix(title, section) == expected
@@ -307,3 +311,9 @@ def test_a_shown_kicker_left_out_is_not_replaced_by_the_social_titles_kicker() -
                  f'<span class="h-offscreen"> - </span><span class="article-title__text">{quote}</span>',
                  og=f"Iranischer Angriff auf Israel: {quote}")
     assert extract_article(html, "https://www.srf.ch/news/international/a").title == quote
+
+
+def test_og_title_with_a_mark_inside_a_word_does_not_replace_the_visible_title() -> None:
+    html = _page("Neuinfektionen steigen in Bayern wieder deutlich an", og="Neu·infektionen steigen in Bayern wieder deutlich an")
+    assert extract_article(html, "https://news.example.de/a.html").title == \
+        "Neuinfektionen steigen in Bayern wieder deutlich an"

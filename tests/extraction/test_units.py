@@ -469,3 +469,37 @@ def test_a_date_element_named_in_camel_case() -> None:
     html = _meta_page("", '<div class="metaInfoDateTime"><span>06.01.2026</span>, <span>Lesezeit 5 Min.</span></div>')
     published = extract_article(html, "https://www.cityherald.example/a.html").published
     assert published is not None and (published.year, published.month, published.day) == (2026, 1, 6)
+
+
+@pytest.mark.parametrize("value", ["2020-04-07T07:36:07+24:00", "2020-04-07T07:36:07-5000",
+                                   "2020-04-07T07:36:07+99:99", "2020-04-07T07:36+199"])
+def test_an_impossible_offset_is_no_zone(value: str) -> None:
+    got = parse_iso(value, None)
+    assert got is not None and got.tzinfo is None  # the caller's default zone applies; never an error
+    html = _meta_page(f'<meta property="article:published_time" content="{value}">')
+    assert extract_article(html, "https://www.cityherald.example/a.html").published is not None
+
+
+@pytest.mark.parametrize(("author", "names"), [
+    ({"@type": "Person", "givenName": True, "familyName": 1.5}, []),
+    ({"@type": "Person", "givenName": ["A"], "familyName": "Baumann"}, ["Baumann"]),
+])
+def test_json_ld_names_from_odd_values(author: object, names: list[str]) -> None:
+    html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": author}))
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == names
+
+
+def test_a_graph_reference_finds_the_node_with_the_name() -> None:
+    ld = _ld({"@graph": [{"@type": "NewsArticle", "headline": "h", "author": {"@id": "#p"}},
+                         {"@type": "Person", "@id": "#p", "name": "Chuck Ross"},
+                         {"@id": "#p", "url": "https://x.example/author/chuck-ross"}]})
+    assert extract_article(_meta_page(ld), "https://www.cityherald.example/a.html").authors == ["Chuck Ross"]
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("By Jane Doe (with files from The Canadian Press)", ["Jane Doe"]),
+    ("Pedro Pérez (com agências)", ["Pedro Pérez"]),
+    ("Anna Muster (mit Material von dpa und AFP)", ["Anna Muster"]),
+])
+def test_bracketed_sources_are_not_co_writers(byline: str, authors: list[str]) -> None:
+    assert parse_byline(byline)[0] == authors

@@ -1,5 +1,6 @@
-"""Writers named near the headline when no byline selector matched: links to writers' pages
-("/author/…", "/by/…", rel=author) and a short "By …" line between the headline and the text."""
+"""Writers named near the headline when no byline selector matched: a short "By …" line between the
+headline and the text (with the names of the writers' page links it holds), else links to writers'
+pages ("/author/…", "/by/…", rel=author) between the headline and the text."""
 
 from __future__ import annotations
 
@@ -7,82 +8,131 @@ import re
 
 from bs4 import Tag
 
-from worker.extract.dom import TagIndex, attr, node_text
-from worker.extract.photos import short_text
-from worker.extract.selectors import AUTHOR_PATH_RE
-from worker.extract.text import BY_RE
+from worker.extract.dom import TagIndex, attr, classes_and_id, node_text, short_text
+from worker.extract.selectors import AUTHOR_PATH_RE, OTHER_STORIES_RE
+from worker.extract.text import BY_RE, NAME_PARTICLES, looks_like_names
 
 _BEFORE_BODY = 80  # elements before the body's start searched when the headline is not above it
-_INTO_BODY = 40  # elements of the body's start searched (a byline heading the text)
+_INTO_BODY = 40  # elements of the body's start searched for a "By" line (a byline heading the text)
 _MAX_NAMES = 10
+_MAX_SUBTREE = 60  # a "By" line is a small element: larger ones are not read
+# link texts that name no one: "More stories", "View all posts", "Follow"
+_NOT_NAME_WORDS = frozenset(
+    "more all view see posts stories articles read profile follow contact email e-mail about home "
+    "latest subscribe newsletter our the editors picks jobs work account".split())
+_BY_LINE_TAGS = frozenset({"p", "div", "span", "li", "address"})
 
 
 def _name_like(text: str) -> bool:
-    """One to six words with letters and no digits, at most 60 characters: a name, not "More stories"."""
+    """A link text that is a name: one to six words with letters, no digits, at most 60 characters, no
+    word of a link label ("More stories", "View all posts")."""
     words = text.split()
-    return 0 < len(words) <= 6 and len(text) <= 60 and not any(c.isdigit() for c in text) and (
-        any(c.isalpha() for c in text))
+    return (0 < len(words) <= 6 and len(text) <= 60 and not any(c.isdigit() for c in text)
+            and any(c.isalpha() for c in text)
+            and not any(w.casefold().strip(".:,") in _NOT_NAME_WORDS for w in words))
 
 
-def _window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple[int, int] | None:
+def _window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple[int, int, int] | None:
+    """(first, body start, last) element indexes searched: from just after the headline (or some
+    elements before the body when the headline is not above it) to a little into the body."""
     start = idx.pos.get(id(container)) if container is not None else None
     t = idx.pos.get(id(title_el)) if title_el is not None else None
     if start is None:
-        return None if t is None else (t, t + _BEFORE_BODY)
-    lo = t if t is not None and t < start else max(0, start - _BEFORE_BODY)
-    return lo, min(idx.end[start], start + _INTO_BODY)
+        return None if t is None else (idx.end[t] + 1, len(idx.tags), idx.end[t] + 1 + _BEFORE_BODY)
+    lo = idx.end[t] + 1 if t is not None and t < start else max(0, start - _BEFORE_BODY)
+    return lo, start, min(idx.end[start], start + _INTO_BODY)
+
+
+def _in_box(el: Tag) -> bool:
+    """``el`` sits in a list of other stories, a menu, an aside or a footer."""
+    node: Tag | None = el
+    for _ in range(6):
+        if not isinstance(node, Tag) or node.name in ("article", "main", "body", "html"):
+            return False
+        if node.name in ("nav", "aside", "footer"):
+            return True
+        tokens = classes_and_id(node)
+        if tokens and OTHER_STORIES_RE.search(tokens):
+            return True
+        node = node.parent
+    return False
+
+
+def _mentioned(a: Tag, name: str) -> bool:
+    """The link is a mention in a sentence ("As our colleague <a>Jane Roe</a> reported …"), not a byline:
+    its paragraph says more than the name and does not start with "By"."""
+    p = a.find_parent("p")
+    if p is None:
+        return False
+    text = short_text(p, 300)
+    return text is None or (len(text) > len(name) + 20 and not BY_RE.match(text))
+
+
+def _writer_link(el: Tag) -> str | None:
+    """The name of a link to a writer's page, or None."""
+    href = attr(el, "href").split("?", 1)[0]
+    if not (AUTHOR_PATH_RE.search(href) or "author" in attr(el, "rel").lower().split()):
+        return None
+    text = node_text(el)
+    return text if _name_like(text) else None
 
 
 def byline_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> str | None:
-    """The writers between the headline and the first lines of the text, as a byline: the names of
-    links to writers' pages, else the text of a short element starting "By"/"Von"/"Por"…"""
+    """The writers between the headline and the first lines of the text, as a byline: a "By"/"Von"/
+    "Por" line (the names of its writer links when it has some), else the names of links to writers'
+    pages before the text, outside lists of other stories."""
     win = _window(idx, title_el, container)
     if win is None:
         return None
-    lo, hi = win
+    lo, body_start, hi = win
     names: list[str] = []
+    by_el: Tag | None = None
     by_line: str | None = None
-    by_end = -1  # the "By" element's subtree: a deeper one holds the line alone ("By <span>Name</span>")
+    by_end = -1
+    text_began = False  # the body's first paragraph of prose is passed: its links are mentions
     for i in range(lo, min(hi, len(idx.tags))):
         el = idx.tags[i]
+        if el.name == "p" and i >= body_start and not text_began and short_text(el, 79) is None:
+            text_began = True
         if el.name == "a":
-            href = attr(el, "href")
-            if AUTHOR_PATH_RE.search(href.split("?", 1)[0]) or "author" in attr(el, "rel").lower().split():
-                text = node_text(el)
-                if _name_like(text) and text not in names:
-                    names.append(text)
-                    if len(names) >= _MAX_NAMES:
-                        break
-        elif (by_line is None or i <= by_end) and el.name in ("p", "div", "span", "li", "address"):
-            if short_text(el, 600) is None:  # (a wrapper of the whole article: not read in full)
-                continue
-            text = node_text(el)
-            if len(text) <= 100 and BY_RE.match(text) and BY_RE.sub("", text)[:1].isupper():
-                by_line, by_end = text, idx.end[i]
-    if names:
-        return ", ".join(names)
-    return names_of_by_line(by_line) if by_line else None
+            if text_began and i > by_end:
+                continue  # in the text only as part of a "By" line (not "as our colleague … reported")
+            name = _writer_link(el)
+            if name and name not in names and not _in_box(el) and not _mentioned(el, name):
+                names.append(name)
+                if len(names) >= _MAX_NAMES:
+                    break
+        elif (by_line is None or i <= by_end) and el.name in _BY_LINE_TAGS and idx.end[i] - i <= _MAX_SUBTREE:
+            text = short_text(el, 300)  # (its count includes the markup's runs of spaces)
+            if (text and len(text) <= 100 and BY_RE.match(text) and looks_like_names(names_of_by_line(text))
+                    and not _in_box(el)):
+                by_el, by_line, by_end = el, text, idx.end[i]
+    if by_el is not None:
+        linked = [n for n in (_writer_link(a) for a in by_el.find_all("a", limit=_MAX_NAMES)) if n]
+        return ", ".join(dict.fromkeys(linked)) if linked else names_of_by_line(by_line or "")
+    return ", ".join(names) if names else None
+
+
+def names_of_by_line(line: str) -> str:
+    """A "By" line cut to its names: what follows the first comma is the writer's title, outlet, place
+    or date ("By Nada Tawfik, BBC News, New York"), unless the names before it form a list that ends in
+    "and" ("By Marc Santora, William K. Rashbaum, Al Baker and Adam Goldman, Reuters")."""
+    by = BY_RE.match(line)
+    prefix = by.group(0) if by else ""  # kept: "By TPN" names the agency as the writer
+    chunks = [c.strip() for c in line[len(prefix):].split(",")]
+    last_and = max((k for k, c in enumerate(chunks) if _AND_RE.search(c)), default=0)
+    if last_and > 0:
+        listed = [p for c in chunks[: last_and + 1] for p in _AND_RE.split(c) if p.strip()]
+        if all(_full_name(n) for n in listed):
+            return prefix + ", ".join(chunks[: last_and + 1])
+    return prefix + chunks[0]
 
 
 _AND_RE = re.compile(r"\s+(?:and|und|et|y|e|og|och|en)\s+|\s*&\s*", re.I)
 
 
 def _full_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not any(c.isdigit() for c in text)
-
-
-def names_of_by_line(line: str) -> str:
-    """A "By" line cut to its names: what follows the first comma is the writer's title, outlet, place
-    or date ("By Nada Tawfik, BBC News, New York"), unless the line is a list of full names ending in
-    "and" ("By Marc Santora, William K. Rashbaum, Al Baker and Adam Goldman")."""
-    by = BY_RE.match(line)
-    prefix = by.group(0) if by else ""  # kept: "By TPN" names the agency as the writer
-    chunks = [c.strip() for c in line[len(prefix):].split(",")]
-    if len(chunks) == 1:
-        return line
-    last = [p for p in _AND_RE.split(chunks[-1]) if p.strip()]
-    names = chunks[:-1] + last
-    if _AND_RE.search(chunks[-1]) and all(_full_name(n) for n in names):
-        return line
-    return prefix + chunks[0]
+    """Two to four words, each capitalised or a name particle ("van", "de"), no digits."""
+    words = text.strip().split()
+    return (2 <= len(words) <= 4 and not any(c.isdigit() for c in text)
+            and all(w[:1].isupper() or w.casefold() in NAME_PARTICLES for w in words))

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from worker.extract.article import Photo, RelatedLink
 from worker.extract.blocks import Block, BodyResult, set_blocks
+from worker.extract.bylines import names_of_by_line
 from worker.extract.dates import is_date_line
 from worker.extract.dom import (
     BLOCK_TAGS,
@@ -44,7 +45,7 @@ from worker.extract.selectors import (
     RELATED_HEADINGS,
     WIDGET_ATTR_RE,
 )
-from worker.extract.text import normalize_text
+from worker.extract.text import looks_like_names, normalize_text
 
 MIN_ARTICLE_CHARS = 250
 _TEXT_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
@@ -486,7 +487,8 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
     # a byline heading the body ("By Brenda Goodman, MA")
     head = [i for i, b in enumerate(cleaned) if b.kind != "photo"][:3]
     for i in head:
-        if _LEADING_BYLINE_RE.match(cleaned[i].text) and len(cleaned[i].text) <= 80 and cleaned[i].kind == "p":
+        if (_LEADING_BYLINE_RE.match(cleaned[i].text) and len(cleaned[i].text) <= 80 and cleaned[i].kind == "p"
+                and looks_like_names(names_of_by_line(cleaned[i].text))):  # not "By December the plant …"
             result.byline = cleaned[i].text
             del cleaned[i]
             break

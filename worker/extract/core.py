@@ -11,6 +11,7 @@ structured value (structured titles are often SEO variants; descriptions are oft
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import logging
 import re
 import unicodedata
@@ -220,7 +221,17 @@ def _splits_glued_words(visible: str, spelled: str) -> bool:
     """``spelled`` has ``visible``'s very letters, in case too, but more words: it separates words the
     visible text glued where two inline elements meet."""
     seen, other = re.findall(r"[^\W_]+", visible), re.findall(r"[^\W_]+", spelled)
-    return len(other) > len(seen) and "".join(seen) == "".join(other)
+    if len(other) <= len(seen) or "".join(seen) != "".join(other):
+        return False
+    # every new word boundary falls where the visible text runs from a small letter into a capital
+    # ("DemoDer"), not inside a word ("Neu·infektionen")
+    joined, at = "".join(seen), 0
+    seen_cuts = set(itertools.accumulate(len(w) for w in seen))
+    for w in other[:-1]:
+        at += len(w)
+        if at not in seen_cuts and not (joined[at - 1].islower() and joined[at].isupper()):
+            return False
+    return True
 
 
 _SITE_SEP = r"[|–—·•ㅣ-]|::"  # what stands between a title and the site's name
@@ -257,8 +268,12 @@ def strip_section_suffix(title: str, section: str | None) -> str:
     names = {normalize_text(s).casefold() for s in section.split(",")} - {""}
     for m in _SITE_SEP_RE.finditer(title, max(0, len(title) - 60)):
         head, tail = title[: m.start()].strip(), title[m.end():].strip()
-        if len(head) >= 10 and tail.casefold() in names:
-            return head
+        if len(head) < 10 or tail.casefold() not in names:
+            continue
+        # a bare hyphen joins a compound ("Corona-Politik", "K-Pop"), except between CJK/Hangul words
+        if m.group() == "-" and not (title[m.start() - 1: m.start()].isspace() or CJK_RE.match(title[m.start() - 1])):
+            continue
+        return head
     return title
 
 
@@ -653,8 +668,9 @@ def _extract(raw: str | bytes, url: str) -> Article:
         near = byline_near_headline(idx, title_el, container)
         if near:
             authors, near_attribution = parse_byline(near)
-            byline = byline or near
-            attribution = attribution or near_attribution
+            if authors or near_attribution:
+                byline = byline or near
+                attribution = attribution or near_attribution
     if not authors:
         authors = list(st.written_by)
     if result.attribution_line and not attribution:

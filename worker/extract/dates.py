@@ -36,8 +36,10 @@ def _tz_from(text: str | None, default: tzinfo | None) -> tzinfo | None:
     if not m:
         return default
     sign = 1 if m.group(1) == "+" else -1
-    delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
-    return timezone(sign * delta)
+    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or minutes >= 60:  # no zone is that far from UTC: a broken offset, not a zone
+        return default
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _build(y: str, mo: str, d: str, hh: str | None, mm: str | None, ss: str | None,

@@ -289,3 +289,17 @@ def registered_name(host: str) -> str:
     if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
         return labels[-3]
     return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+
+
+def short_text(el: Tag, limit: int) -> str | None:
+    """The text of ``el`` when it has at most ``limit`` characters, else None (stops reading early)."""
+    n = 0
+    parts: list[str] = []
+    for s in el.strings:
+        if type(s) is not NavigableString:
+            continue
+        n += len(s.strip())
+        if n > limit:
+            return None
+        parts.append(str(s))
+    return normalize_text(" ".join(parts))

@@ -19,7 +19,7 @@ from bs4 import Tag
 
 from worker.extract.article import Photo
 from worker.extract.blocks import Block, BodyResult, set_blocks
-from worker.extract.dom import TagIndex, attr
+from worker.extract.dom import TagIndex, attr, classes_and_id, short_text
 from worker.extract.photos import (
     absolute_url,
     clean_photo_credit,
@@ -29,10 +29,10 @@ from worker.extract.photos import (
     near_parent,
     parse_srcset,
     photo_from_img,
-    short_text,
     split_caption_credit,
     usable_url,
 )
+from worker.extract.selectors import NEGATIVE_TOKEN_RE
 
 if TYPE_CHECKING:
     from worker.extract.structured import Structured
@@ -105,12 +105,15 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
     # article's images, also those after its last paragraph
     body_el = _declared_body(parts[0])
     b = idx.pos.get(id(body_el)) if body_el is not None else None
+    text_end = end  # images after the text, up to the declared body's end, must not be in a box of their own
     if b is not None:
         end = max(end, idx.end[b])
     out: list[tuple[int, Photo]] = []
     declared = _declared_keys(images or [], base)
 
     def accept(i: int, el: Tag, lead: bool) -> bool:
+        if i > text_end and body_el is not None and _in_other_block(el, body_el):
+            return False  # an author's box, tags or a promotion after the text
         node: Tag | None = el
         for _ in range(8):
             if node is None:
@@ -135,7 +138,7 @@ def collect_region_photos(idx: TagIndex, title_el: Tag | None, parts: list[Tag],
                 return False
             if not (in_media or photo.caption or photo.credit or _large(el)
                     or (lead and _is_declared((photo.src, *photo.alternatives), declared))
-                    or (body_el is not None and body_el in el.parents)):
+                    or (body_el is not None and any(p is body_el for p in el.parents))):
                 return False
         else:
             photo = photo_from_img(el, base, 0, el.find_parent("figure"), lead, (src, alts))
@@ -211,13 +214,30 @@ def _last_paragraph_end(idx: TagIndex, first_part: Tag, lo: int, hi: int) -> int
     return lo
 
 
+def _in_other_block(el: Tag, body_el: Tag) -> bool:
+    """Below ``body_el``, ``el`` sits in a block with a name of its own role (an author's box, tags,
+    related stories, a promotion): not the article's picture."""
+    node = el.parent
+    while isinstance(node, Tag) and node is not body_el:
+        tokens = classes_and_id(node)
+        if tokens and (NEGATIVE_TOKEN_RE.search(tokens) or _ROLE_BLOCK_RE.search(tokens)):
+            return True
+        node = node.parent
+    return False
+
+
+_ROLE_BLOCK_RE = re.compile(r"author|writer|bio|about|profile|avatar|tags?\b|topic|icon|logo", re.I)
+
+
 def _declared_body(el: Tag) -> Tag | None:
     """The element marked itemprop/property="articleBody" holding ``el`` (or ``el`` itself), if any."""
     for node in (el, *el.parents):
-        if not isinstance(node, Tag) or node.name in ("article", "main", "body"):
+        if not isinstance(node, Tag):
             return None
         if "articleBody" in (attr(node, "itemprop"), attr(node, "property")):
             return node
+        if node.name in ("article", "main", "body"):
+            return None
     return None
 
 

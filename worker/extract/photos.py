@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import Comment, NavigableString, Tag
 
 from worker.extract.article import Photo
-from worker.extract.dom import BLOCK_TAGS, attr, classes_and_id, node_text, registered_name
+from worker.extract.dom import BLOCK_TAGS, attr, classes_and_id, node_text, registered_name, short_text
 from worker.extract.selectors import (
     BOILERPLATE_TYPES,
     BYLINE_CAPTION_RE,
@@ -273,8 +273,8 @@ def _link_text_len(a: Tag) -> int:
 def _teaser_link(a: Tag, has_caption: bool, own: tuple[Tag | None, ...] = ()) -> bool:
     """``a`` (an ancestor of the image) points to another page: a teaser, unless it opens the image itself
     (an image file, a lightbox, an image/gallery viewer page) or the captioned image merely links out.
-    ``own``: the image's caption and credit elements; their text inside the link is not a headline
-    (a product photo linked to the shop with "Photograph: X" under it)."""
+    ``own``: the image's credit elements; their text inside the link is not a headline (a product
+    photo linked to the shop with "Photograph: X" under it). A caption inside the link may be one."""
     href = attr(a, "href").strip()
     if not href or href.startswith(("#", "javascript:")):
         return False
@@ -284,13 +284,14 @@ def _teaser_link(a: Tag, has_caption: bool, own: tuple[Tag | None, ...] = ()) ->
     hints = f"{classes_and_id(a)} {attr(a, 'rel')} {' '.join(k for k in a.attrs if k.startswith('data-'))}"
     if LIGHTBOX_RE.search(hints):
         return False
-    text_len = _link_text_len(a) - sum(_link_text_len(el) for el in own if el is not None and a in el.parents)
+    text_len = _link_text_len(a) - sum(_link_text_len(el) for el in own
+                                       if el is not None and any(p is a for p in el.parents))
     if text_len >= 15:  # the link also carries a headline
         return True
     node = a.parent
     for _ in range(4):  # a teaser card: the same page is linked again nearby with a headline
-        if not isinstance(node, Tag) or node.name in ("article", "main", "body"):
-            break
+        if not isinstance(node, Tag) or node.name in ("article", "main", "body") or short_text(node, 1000) is None:
+            break  # (a block of much text is no card: not searched, which keeps this linear)
         for other in node.find_all("a", href=attr(a, "href"), limit=4):
             if other is not a and _link_text_len(other) >= 15:
                 return True
@@ -305,6 +306,8 @@ def _product_name(img: Tag) -> str | None:
         if not isinstance(node, Tag) or node.name in ("article", "main", "body"):
             return None
         if PRODUCT_CARD_CLASS_RE.search(classes_and_id(node)):
+            if len(node.find_all("img", limit=2)) > 1 or short_text(node, 1500) is None:
+                return None  # a grid of cards, or no card: another product's name is not this one's
             name = node.find(class_=PRODUCT_NAME_CLASS_RE)
             if name is not None:  # (else an inner part of the card: "ProductEmbedImage")
                 text = node_text(name)
@@ -313,10 +316,22 @@ def _product_name(img: Tag) -> str | None:
     return None
 
 
+def _shop_link(a: Tag, img: Tag, base: str) -> bool:
+    """``a`` is a shop's link around a product photo: marked sponsored (an affiliate link) or in a
+    product card, and leading to another site."""
+    sponsored = "sponsored" in attr(a, "rel").lower().split()
+    in_card = any(PRODUCT_CARD_CLASS_RE.search(classes_and_id(n)) for n in list(img.parents)[:6] if isinstance(n, Tag))
+    return (sponsored or in_card) and _links_out(a, base)
+
+
 def _links_out(a: Tag, base: str) -> bool:
     """``a`` leads to another site (a shop, the photo's source), not to another page of this one."""
-    host = urlsplit(urljoin(base, attr(a, "href").strip())).hostname or ""
-    return bool(host) and registered_name(host) != registered_name(urlsplit(base).hostname or "")
+    try:
+        host = urlsplit(urljoin(base, attr(a, "href").strip())).hostname or ""
+        own = urlsplit(base).hostname or ""
+    except ValueError:  # a malformed URL ("http://[::1") leads nowhere
+        return False
+    return bool(host) and registered_name(host) != registered_name(own)
 
 
 def _teaser_card(img: Tag) -> bool:
@@ -410,20 +425,6 @@ def is_photo_box(el: Tag) -> bool:
     return False
 
 
-def short_text(el: Tag, limit: int) -> str | None:
-    """The text of ``el`` when it has at most ``limit`` characters, else None (stops reading early)."""
-    n = 0
-    parts: list[str] = []
-    for s in el.strings:
-        if type(s) is not NavigableString:
-            continue
-        n += len(s.strip())
-        if n > limit:
-            return None
-        parts.append(str(s))
-    return normalize_text(" ".join(parts))
-
-
 def near_parent(el: Tag, names: tuple[str, ...], levels: int) -> Tag | None:
     node = el.parent
     for _ in range(levels):
@@ -468,6 +469,8 @@ def find_box(img: Tag) -> tuple[Tag | None, bool]:
         if text:
             if parent.name not in ("div", "span", "section", "aside", "a") or len(parent.find_all("img", limit=2)) != 1:
                 return None, False
+            if parent.name == "a" and not any(_is_credit_element(el) for el in parent.find_all(True, limit=40)):
+                return None, False  # a link is the image's box only around its credit (a shop's product photo)
             anc = {id(a) for a in node.parents}
             if any(CAPTION_CLASS_RE.search(classes_and_id(el)) for el in parent.find_all(True, limit=40)
                    if id(el) not in anc and el is not node and el.name not in _MEDIA_TAGS):
@@ -793,8 +796,8 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
                 caption_raw = title
     if caption_raw is None:
         caption_raw = _product_name(img)
-    if (link is not None and _teaser_link(link, bool(caption_raw) or (bool(credit_els) and _links_out(link, base)),
-                                          (cap_el, *credit_els))) or _article_card(img) or (
+    if (link is not None and _teaser_link(link, bool(caption_raw) or (bool(credit_els) and _shop_link(link, img, base)),
+                                          tuple(credit_els))) or _article_card(img) or (
             not caption_raw and not lead and _teaser_card(img)):
         return None
     if caption_raw and len(caption_raw) < 100 and BYLINE_CAPTION_RE.match(caption_raw) and (

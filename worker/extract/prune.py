@@ -67,7 +67,7 @@ _BOILERPLATE_RE = re.compile(
 # a token naming content ("sidebar-grid__content", "article-share-body") is not boilerplate
 _CONTENT_WORD_RE = re.compile(r"content|article|body|story|text|main|entry|post|detail", re.I)
 # Condé Nast (Wired, The New Yorker) mark the article's gated paragraphs and lists class="paywall"
-_TEXT_TAGS = frozenset({"p", "li", "ul", "ol"})
+_TEXT_TAGS = frozenset({"p", "li"})
 _PAYWALL_TOKEN_RE = re.compile(r"(?:^|(?<=\s))paywall(?=\s|$)", re.I)
 _COMMENT_RE = re.compile(r"comment|disqus|repl(?:y|ies)|discussion|forum", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -156,9 +156,12 @@ def prune_html(text: str) -> str | None:
                     any(k.startswith("data-embed") for k in el.attrib) and is_consent_placeholder(el))):
                 mark = True
             else:
-                tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
-                if tag in _TEXT_TAGS:  # "paywall" on a paragraph marks gated article text, not a box
-                    tokens = _PAYWALL_TOKEN_RE.sub(" ", tokens)
+                cls = el.get("class") or ""
+                if tag in _TEXT_TAGS and _PAYWALL_TOKEN_RE.search(cls) and _text_at_least(el, 80) and not any(
+                        ACCOUNT_PATH_RE.search((a.get("href") or "").split("?", 1)[0]) for a in el.iter("a")):
+                    # class="paywall" on a paragraph of prose marks gated article text, not a box
+                    cls = _PAYWALL_TOKEN_RE.sub(" ", cls)
+                tokens = f"{cls} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
                     mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
                 elif tag == "span" and DROP_CAP_CLASS_RE.search(tokens):

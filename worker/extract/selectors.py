@@ -47,6 +47,10 @@ BYLINE_SELECTORS: tuple[str, ...] = (
 AUTHOR_PATH_RE = re.compile(
     r"/(?:authors?|autor(?:en)?|auteurs?|autores|by|profiles?|staff|journalists?|reporters?|editors?|"
     r"writers?|contributors?|columnists?|redakteur(?:e|in)?|giornalisti|tac-gia)/[^/?#]+", re.I)
+# blocks listing other stories (with their writers' names): never the article's byline
+OTHER_STORIES_RE = re.compile(
+    r"related|recommend|most-?read|most-?popular|popular|trending|more-?stories|more-?from|recirc|teaser|"
+    r"outbrain|taboola|newsletter|promo|carousel|latest|next-?up|read-?more|also-?read", re.I)
 BREADCRUMB_SELECTORS: tuple[str, ...] = (
     "[itemtype*=BreadcrumbList]", ".breadcrumb", ".breadcrumbs", "[class*=breadcrumb]", "nav[aria-label*=readcrumb]",
     "[data-role=breadcrumb]",

@@ -116,8 +116,8 @@ def _ld_authors(value: Any, nodes: dict[str, dict[str, Any]] | None = None) -> l
         elif isinstance(it, dict):
             if _types(it) & {"organization", "newsmediaorganization", "corporation"}:
                 continue
-            name = _s(it.get("name")) or _s(" ".join(
-                x for x in (_s(it.get("givenName")), _s(it.get("familyName"))) if x))
+            parts = [it.get(k) for k in ("givenName", "familyName")]
+            name = _s(it.get("name")) or _s(" ".join(x for x in parts if isinstance(x, str)))
             if name:
                 names.extend(split_authors(name))
     return [n for n in names if not _SLUG_RE.fullmatch(n)]
@@ -215,7 +215,7 @@ _NO_AUTHOR_NAMES = frozenset({"admin", "administrator", "webmaster", "root", "us
                               "editor", "author", "guest"})
 MAX_META_AUTHORS = 20
 _WRITTEN_BY_RE = re.compile(r"(?:written by|verfasst von|geschrieben von|escrito por|écrit par|scritto da|"
-                            r"geschreven door|autor|author)\b", re.I)
+                            r"geschreven door|autor|autorin|author)\s*:?\s*$", re.I)
 
 
 def _meta_author_names(metas: dict[str, list[str]]) -> list[str]:
@@ -242,7 +242,8 @@ def _names_in(metas: dict[str, list[str]], keys: list[str]) -> list[str]:
             if not value or "@" in value or _is_url(value) or "://" in value:
                 continue
             for name in split_authors(value):
-                if not re.search(r"[^\W\d_]", name) or len(name) > 80 or name.casefold() in _NO_AUTHOR_NAMES:
+                if (not re.search(r"[^\W\d_]", name) or len(name) > 80 or name.casefold() in _NO_AUTHOR_NAMES
+                        or _SLUG_RE.fullmatch(name)):
                     continue
                 if name not in seen:
                     seen.add(name)
@@ -299,7 +300,12 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         return None
 
     # ---- JSON-LD
-    nodes = {obj["@id"]: obj for obj in objs if isinstance(obj.get("@id"), str) and len(obj) > 1}
+    nodes: dict[str, dict[str, Any]] = {}  # each @id's node; the one with a name when several share it
+    for obj in objs:
+        key = obj.get("@id")
+        if isinstance(key, str) and len(obj) > 1 and (
+                key not in nodes or ("name" in obj and "name" not in nodes[key])):
+            nodes[key] = obj
     for obj in objs:
         types = _types(obj)
         if types & ARTICLE_TYPES:

@@ -104,6 +104,33 @@ _AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\
 _AND_WORD_RE = re.compile(r"\s+(?:und|og|och|et|en|y|e|i)\s+")
 # "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
 BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
+# small words inside names ("Ludwig van Beethoven", "Ana de Armas", "Tomás del Río")
+NAME_PARTICLES = frozenset("van von der den de del della di da do dos das du le la bin ibn al el ter zu".split())
+_NAME_CHARS_RE = re.compile(r"[^\W\d_]|[\s.'’-]")
+
+
+def looks_like_names(text: str) -> bool:
+    """``text`` (a "By" prefix allowed) is a list of names: each of one to five words, every word
+    capitalised (or a name particle, or in a script without case), letters and ``.'-`` only; a one-word
+    name only in capitals (an agency: "TPN", "AFP"). "By Tuesday, the toll …", "Von Anfang an war
+    klar" and "Author Q&A: …" are not."""
+    body = _WITH_RE.sub(lambda m: f", {m.group(1)}", BY_RE.sub("", text.strip()))
+    parts = [_name_only(p.strip()) for chunk in _AUTHOR_SPLIT_RE.split(body) for p in _AND_WORD_RE.split(chunk)]
+    parts = [p for p in parts if p]  # (a date after the name is cut: "Duncan Bell January 19, 2017")
+    if not parts:
+        return False
+    for part in parts:
+        words = part.split()
+        if len(words) > 5 or not all(_NAME_CHARS_RE.fullmatch(c) for c in part):
+            return False
+        if len(words) == 1 and not (len(part) >= 2 and (part.isupper() or not part[0].isupper() and not part[0].islower())):
+            return False
+        if not all(w.casefold() in NAME_PARTICLES or (w[0].isalpha() and not w[0].islower()) for w in words):
+            return False
+    return True
+
+
+_TRAILING_BRACKET_RE = re.compile(r"\s*\(([^()]*)\)?\s*$")
 _WITH_RE = re.compile(r"\s*\((?:avec|with|mit|con|com|met|med)\s+(?:(?:additional\s+)?reporting\s+(?:by|from)\s+)?"
                       r"([^()]+)\)", re.I)
 # "Corina Gall (cog)": a short parenthesis after a name (initials, a desk code)
@@ -188,7 +215,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
             return [], rest
         text = rest
     # "Martin Untersinger (avec Damien Leloup et Morgane Tual)": the co-writers in brackets
-    text = _WITH_RE.sub(r", \1", text).strip()
+    text = _WITH_RE.sub(lambda m: f", {m.group(1)}" if looks_like_names(m.group(1)) else m.group(0), text).strip()
     # "Hà Thu (tổng hợp)", "Minh Anh (theo Reuters)"
     suffix = _ROLE_SUFFIX_RE.search(text)
     if suffix:
@@ -197,6 +224,10 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         if im:
             attribution = im.group(1).strip()
         text = text[: suffix.start()].strip()
+    # "Jane Doe (with files from The Canadian Press)", "(com agências)": a source in brackets, no names
+    tail = _TRAILING_BRACKET_RE.search(text)
+    if tail and tail.start() > 0 and len(tail.group(1)) > 12 and not looks_like_names(tail.group(1)):
+        text = text[: tail.start()].strip()
     authors: list[str] = []
     for part in (piece for chunk in _AUTHOR_SPLIT_RE.split(text) for piece in _split_and_word(chunk)):
         name = _name_only(_NAME_TAG_RE.sub("", BY_RE.sub("", part.strip())).strip(" .:-–—()"))
