@@ -84,8 +84,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20_000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return bad / len(sample) > 0.05
+    return len(_BINARY_CHAR_RE.findall(sample)) / len(sample) > 0.05
+
+
+# control characters other than tab, newlines and form feed, and the replacement character
+_BINARY_CHAR_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from itertools import accumulate
 
 from lxml import etree
@@ -74,6 +75,7 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
 
+@lru_cache(maxsize=8192)  # a page repeats its class strings; a pure function of the string
 def _is_boilerplate(tokens: str) -> bool:
     if not _BOILERPLATE_RE.search(tokens):  # one search for the usual case, then token by token
         return False
