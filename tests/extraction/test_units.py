@@ -210,6 +210,12 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("Par Martin Untersinger (avec Damien Leloup et Morgane Tual)",
          ["Martin Untersinger", "Damien Leloup", "Morgane Tual"], None),
         ("By Jane Doe (with additional reporting by John Roe)", ["Jane Doe", "John Roe"], None),
+        # a job title after the name, also glued to it by inline elements (huffingtonpost, latimes, postlight)
+        ("Sam Stein Senior Politics Editor", ["Sam Stein"], None),
+        ("Howard BlumeStaff Writer", ["Howard Blume"], None),
+        ("Gina TrapaniCEO", ["Gina Trapani"], None),
+        ("By Jane Doe, Staff Writer", ["Jane Doe"], None),
+        ("Mary Writer", ["Mary Writer"], None),  # too little name left without it: maybe her name
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:
@@ -426,6 +432,11 @@ def test_a_visible_by_line_wins_over_yoasts_written_by() -> None:
                       'content="Sameer Rahim">', '<div class="blog-header__meta"><span>By</span> '
                       '<a class="blog-header__author-link">Duncan Bell</a></div>')
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Duncan Bell"]
+
+
+def test_the_sites_name_beside_a_writer_in_the_byline_is_not_a_writer() -> None:
+    html = _meta_page("", '<p class="byline">By Sam Stein, City Herald</p>')
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Sam Stein"]
 
 
 def test_visible_byline_wins_over_the_author_meta_tag() -> None:

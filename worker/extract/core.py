@@ -460,9 +460,15 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
 def _pick_meta_authors(st: Structured, host: str) -> list[str]:
     """The names of the page's author <meta> tags; the site's own name only when it is the only one
     (a site-wide default beside the writer's name in another tag)."""
+    return _people_first(st.meta_authors, st, host)
+
+
+def _people_first(names: list[str], st: Structured, host: str) -> list[str]:
+    """``names`` without the site's own name or address ("Sam Stein, The Huffington Post"); the first
+    name when there is nothing else."""
     site = _site_keys(st.site_name, host)
-    people = [n for n in st.meta_authors if not _names_site(n, site) and not _HOST_LIKE_RE.match(n)]
-    return people or st.meta_authors[:1]
+    people = [n for n in names if not _names_site(n, site) and not _HOST_LIKE_RE.match(n)]
+    return people or names[:1]
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -664,7 +670,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
     if byline:
         b_authors, attribution = parse_byline(byline)
         if not authors:
-            authors = b_authors
+            authors = _people_first(b_authors, st, host)
     if not authors and st.meta_authors:
         authors = _pick_meta_authors(st, host)
     if not authors:

@@ -130,6 +130,26 @@ def looks_like_names(text: str) -> bool:
     return True
 
 
+# a writer's job after the name, English press ("Sam Stein Senior Politics Editor", "Howard Blume Staff
+# Writer"); glued to the name when two inline elements meet ("Howard BlumeStaff Writer")
+_ROLE_WORDS = r"(?:editor|writer|reporter|correspondent|columnist|contributor|producer|ceo|founder)"
+_ROLE_QUALIFIERS = (r"(?:senior|chief|staff|contributing|deputy|managing|executive|associate|political|politics|"
+                    r"national|foreign|business|sports?|games|news|tech(?:nology)?|science|health|culture|digital|"
+                    r"white house)")
+_ROLE_AFTER_NAME_RE = re.compile(rf"(?<=\S)\s+(?:{_ROLE_QUALIFIERS}\s+)*{_ROLE_WORDS}s?$", re.I)
+_ROLE_ONLY_RE = re.compile(rf"(?:{_ROLE_QUALIFIERS}\s+)*{_ROLE_WORDS}s?", re.I)
+def _without_role(name: str) -> str:
+    """``name`` without a job title after it (kept when fewer than two words of name would remain: "Mary
+    Writer" may be her name); '' when it is only a job title ("Staff Writer")."""
+    if _ROLE_ONLY_RE.fullmatch(name):
+        return ""
+    spaced = _GLUED_ROLE_RE.sub(" ", name)
+    cut = _ROLE_AFTER_NAME_RE.sub("", spaced).strip(" ,-–—")
+    return cut if cut != spaced and len(cut.split()) >= 2 else name
+
+
+_GLUED_ROLE_RE = re.compile(r"(?<=[a-z])(?=(?:Senior|Staff|Chief|Contributing|Deputy|Managing|Executive|Associate|"
+                            r"Editor|Writer|Reporter|Correspondent|Columnist|Contributor|Producer|CEO|Founder)\b)")
 _TRAILING_BRACKET_RE = re.compile(r"\s*\(([^()]*)\)?\s*$")
 _WITH_RE = re.compile(r"\s*\((?:avec|with|mit|con|com|met|med)\s+(?:(?:additional\s+)?reporting\s+(?:by|from)\s+)?"
                       r"([^()]+)\)", re.I)
@@ -232,6 +252,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     for part in (piece for chunk in _AUTHOR_SPLIT_RE.split(text) for piece in _split_and_word(chunk)):
         name = _name_only(_NAME_TAG_RE.sub("", BY_RE.sub("", part.strip())).strip(" .:-–—()"))
         name = REPORTER_TITLE_RE.sub("", name)
+        name = _without_role(name)
         if not name or len(name) > 60 or len(name.split()) > 6:
             continue
         if _looks_like_agency(name) and not by:
