@@ -434,6 +434,12 @@ def test_a_visible_by_line_wins_over_yoasts_written_by() -> None:
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Duncan Bell"]
 
 
+def test_the_sites_address_beside_a_writer_in_json_ld_is_not_a_writer() -> None:
+    # lrt.lt: "author": ["lrt.lt", "Povilas Aleksandravičius"]
+    html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": ["cityherald.example", "Povilas A"]}))
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Povilas A"]
+
+
 def test_the_sites_name_beside_a_writer_in_the_byline_is_not_a_writer() -> None:
     html = _meta_page("", '<p class="byline">By Sam Stein, City Herald</p>')
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Sam Stein"]

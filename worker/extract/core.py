@@ -665,7 +665,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
 
     # authors / byline
     byline = _find_byline(idx, region, prof) or result.byline
-    authors = list(st.authors)
+    authors = _people_first(list(st.authors), st, host)
     attribution: str | None = None
     if byline:
         b_authors, attribution = parse_byline(byline)
