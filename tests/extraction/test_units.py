@@ -436,7 +436,7 @@ def test_a_visible_by_line_wins_over_yoasts_written_by() -> None:
 
 def test_the_sites_address_beside_a_writer_in_json_ld_is_not_a_writer() -> None:
     # lrt.lt: "author": ["lrt.lt", "Povilas Aleksandravičius"]
-    html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": ["cityherald.example", "Povilas A"]}))
+    html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": ["cityherald.lt", "Povilas A"]}))
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Povilas A"]
 
 
