@@ -216,6 +216,10 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("Gina TrapaniCEO", ["Gina Trapani"], None),
         ("By Jane Doe, Staff Writer", ["Jane Doe"], None),
         ("Mary Writer", ["Mary Writer"], None),  # too little name left without it: maybe her name
+        # link labels in a byline box are no names; "The Editors" is a byline
+        ("More stories", [], None),
+        ("View all posts", [], None),
+        ("The Editors", ["The Editors"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:

@@ -10,16 +10,12 @@ from bs4 import Tag
 
 from worker.extract.dom import TagIndex, attr, classes_and_id, node_text, short_text
 from worker.extract.selectors import AUTHOR_PATH_RE, OTHER_STORIES_RE
-from worker.extract.text import BY_RE, NAME_PARTICLES, looks_like_names
+from worker.extract.text import BY_RE, LINK_LABEL_WORDS, NAME_PARTICLES, looks_like_names
 
 _BEFORE_BODY = 80  # elements before the body's start searched when the headline is not above it
 _INTO_BODY = 40  # elements of the body's start searched for a "By" line (a byline heading the text)
 _MAX_NAMES = 10
 _MAX_SUBTREE = 60  # a "By" line is a small element: larger ones are not read
-# link texts that name no one: "More stories", "View all posts", "Follow"
-_NOT_NAME_WORDS = frozenset(
-    "more all view see posts stories articles read profile follow contact email e-mail about home "
-    "latest subscribe newsletter our the editors picks jobs work account".split())
 _BY_LINE_TAGS = frozenset({"p", "div", "span", "li", "address"})
 
 
@@ -29,7 +25,7 @@ def _name_like(text: str) -> bool:
     words = text.split()
     return (0 < len(words) <= 6 and len(text) <= 60 and not any(c.isdigit() for c in text)
             and any(c.isalpha() for c in text)
-            and not any(w.casefold().strip(".:,") in _NOT_NAME_WORDS for w in words))
+            and not any(w.casefold().strip(".:,") in LINK_LABEL_WORDS for w in words))
 
 
 def _window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple[int, int, int] | None:

@@ -138,6 +138,18 @@ _ROLE_QUALIFIERS = (r"(?:senior|chief|staff|contributing|deputy|managing|executi
                     r"white house)")
 _ROLE_AFTER_NAME_RE = re.compile(rf"(?<=\S)\s+(?:{_ROLE_QUALIFIERS}\s+)*{_ROLE_WORDS}s?$", re.I)
 _ROLE_ONLY_RE = re.compile(rf"(?:{_ROLE_QUALIFIERS}\s+)*{_ROLE_WORDS}s?", re.I)
+# words of link labels, not of names: "More stories", "View all posts", "Follow"
+LINK_LABEL_WORDS = frozenset(
+    "more all view see posts stories articles read profile follow contact email e-mail about home "
+    "latest subscribe newsletter our picks jobs account".split())
+
+
+def is_link_label(text: str) -> bool:
+    """Every word of ``text`` is a word of link labels ("More stories", "View all posts")."""
+    words = [w.casefold().strip(".:,»›>") for w in text.split()]
+    return bool(words) and all(w in LINK_LABEL_WORDS for w in words if w)
+
+
 def _without_role(name: str) -> str:
     """``name`` without a job title after it (kept when fewer than two words of name would remain: "Mary
     Writer" may be her name); '' when it is only a job title ("Staff Writer")."""
@@ -253,7 +265,7 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         name = _name_only(_NAME_TAG_RE.sub("", BY_RE.sub("", part.strip())).strip(" .:-–—()"))
         name = REPORTER_TITLE_RE.sub("", name)
         name = _without_role(name)
-        if not name or len(name) > 60 or len(name.split()) > 6:
+        if not name or len(name) > 60 or len(name.split()) > 6 or is_link_label(name):
             continue
         if _looks_like_agency(name) and not by:
             attribution = attribution or name
