@@ -216,6 +216,11 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("Gina TrapaniCEO", ["Gina Trapani"], None),
         ("By Jane Doe, Staff Writer", ["Jane Doe"], None),
         ("Mary Writer", ["Mary Writer"], None),  # too little name left without it: maybe her name
+        # a desk label before "By" and a desk and job glued to the name (dailystar); names with an inner
+        # capital stay whole
+        ("Travel By Sophie FosterTravel News Reporter", ["Sophie Foster"], None),
+        ("Jon McDonald Staff Writer", ["Jon McDonald"], None),
+        ("Anna FitzGerald Senior Editor", ["Anna FitzGerald"], None),
         # link labels in a byline box are no names; "The Editors" is a byline
         ("More stories", [], None),
         ("View all posts", [], None),

@@ -155,13 +155,20 @@ def _without_role(name: str) -> str:
     Writer" may be her name); '' when it is only a job title ("Staff Writer")."""
     if _ROLE_ONLY_RE.fullmatch(name):
         return ""
+    untailed = _GLUED_ROLE_TAIL_RE.sub("", name)
+    if untailed != name and len(untailed.split()) >= 2:
+        return untailed
     spaced = _GLUED_ROLE_RE.sub(" ", name)
     cut = _ROLE_AFTER_NAME_RE.sub("", spaced).strip(" ,-–—")
     return cut if cut != spaced and len(cut.split()) >= 2 else name
 
 
-_GLUED_ROLE_RE = re.compile(r"(?<=[a-z])(?=(?:Senior|Staff|Chief|Contributing|Deputy|Managing|Executive|Associate|"
+_GLUED_ROLE_RE = re.compile(r"(?<=[a-z]{4})(?=(?:Senior|Staff|Chief|Contributing|Deputy|Managing|Executive|Associate|"
                             r"Editor|Writer|Reporter|Correspondent|Columnist|Contributor|Producer|CEO|Founder)\b)")
+# a desk and job glued to the name: "Sophie FosterTravel News Reporter" (after four small letters at
+# least: "McDonald", "LeBron", "FitzGerald" are names)
+_GLUED_ROLE_TAIL_RE = re.compile(rf"(?<=[a-z]{{4}})[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?i:{_ROLE_WORDS})s?$")
+_INNER_BY_RE = re.compile(r"^(?:[A-Z][\w&-]*\s+){1,3}By\s+(?=[A-Z])")
 _TRAILING_BRACKET_RE = re.compile(r"\s*\(([^()]*)\)?\s*$")
 _WITH_RE = re.compile(r"\s*\((?:avec|with|mit|con|com|met|med)\s+(?:(?:additional\s+)?reporting\s+(?:by|from)\s+)?"
                       r"([^()]+)\)", re.I)
@@ -239,6 +246,10 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         return [], None
     by = BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
     text = BY_RE.sub("", text)
+    # a section label before the "By" ("Travel By Sophie Foster"): the names start after it
+    inner = _INNER_BY_RE.search(text)
+    if inner and not by:
+        by, text = True, text[inner.end():]
     attribution: str | None = None
     m = re.match(r"^(?:theo|nguồn|nguồn|source|according to)\s*:?\s+(?P<rest>.+)$", text, re.I)
     if m:
