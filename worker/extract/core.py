@@ -457,18 +457,10 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
     return None
 
 
-def _pick_meta_authors(st: Structured, host: str) -> list[str]:
-    """The names of the page's author <meta> tags; the site's own name only when it is the only one
-    (a site-wide default beside the writer's name in another tag)."""
-    return _people_first(st.meta_authors, st, host)
-
-
-def _people_first(names: list[str], st: Structured, host: str) -> list[str]:
-    """``names`` without the site's own name or address ("Sam Stein, The Huffington Post"); the first
-    name when there is nothing else."""
-    site = _site_keys(st.site_name, host)
-    people = [n for n in names if not _names_site(n, site) and not _HOST_LIKE_RE.match(n)]
-    return people or names[:1]
+def _people(names: list[str], site: set[str]) -> list[str]:
+    """``names`` without the site's own name or address ("Sam Stein, The Huffington Post", "lrt.lt");
+    "S.Kumar" is a name, not an address."""
+    return [n for n in names if not _names_site(n, site) and not (n == n.lower() and _HOST_LIKE_RE.match(n))]
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -664,24 +656,35 @@ def _extract(raw: str | bytes, url: str) -> Article:
         is_article, reason = False, "the site's home page"
 
     # authors / byline
+    # each source in turn; the site's own name counts only when no source names a person
     byline = _find_byline(idx, region, prof) or result.byline
-    authors = _people_first(list(st.authors), st, host)
+    own_names = _site_keys(st.site_name, host)
+    site_named: list[str] = []
+
+    def people(names: list[str]) -> list[str]:
+        found = _people(names, own_names)
+        if not found and names and not site_named:
+            site_named.append(names[0])
+        return found
+
+    authors = people(list(st.authors))
     attribution: str | None = None
     if byline:
         b_authors, attribution = parse_byline(byline)
         if not authors:
-            authors = _people_first(b_authors, st, host)
+            authors = people(b_authors)
     if not authors and st.meta_authors:
-        authors = _pick_meta_authors(st, host)
+        authors = people(st.meta_authors)
     if not authors:
         near = byline_near_headline(idx, title_el, container)
         if near:
-            authors, near_attribution = parse_byline(near)
-            if authors or near_attribution:
+            near_authors, near_attribution = parse_byline(near)
+            authors = people(near_authors)
+            if near_authors or near_attribution:
                 byline = byline or near
                 attribution = attribution or near_attribution
     if not authors:
-        authors = list(st.written_by)
+        authors = people(list(st.written_by)) or site_named
     if result.attribution_line and not attribution:
         _, attribution = parse_byline(result.attribution_line)
         attribution = attribution or normalize_text(re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", result.attribution_line,

@@ -75,8 +75,17 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _PARSER = lh.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, default_doctype=False)
 
 
-@lru_cache(maxsize=8192)  # a page repeats its class strings; a pure function of the string
 def _is_boilerplate(tokens: str) -> bool:
+    # a page repeats its class strings: short ones are judged once (long ones are not kept in memory)
+    return _is_boilerplate_cached(tokens) if len(tokens) <= 200 else _judge_boilerplate(tokens)
+
+
+@lru_cache(maxsize=8192)
+def _is_boilerplate_cached(tokens: str) -> bool:
+    return _judge_boilerplate(tokens)
+
+
+def _judge_boilerplate(tokens: str) -> bool:
     if not _BOILERPLATE_RE.search(tokens):  # one search for the usual case, then token by token
         return False
     for tok in tokens.split():
