@@ -464,6 +464,9 @@ def test_long_runs_of_title_words_or_and_words_parse_fast_and_never_raise() -> N
 def test_initials_glued_to_a_surname_are_a_name_not_an_address() -> None:
     html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": ["S.Kumar", "R.Ramesh"]}))
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["S.Kumar", "R.Ramesh"]
+    # orf.at writes its own address in capitals beside the desks
+    html = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": ["Agenturen", "ORF.at", "red"]}))
+    assert extract_article(html, "https://orf.at/stories/1/").authors == ["Agenturen", "red"]
 
 
 def test_the_site_as_the_only_structured_author_gives_way_to_the_visible_writer() -> None:

@@ -460,7 +460,7 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
 def _people(names: list[str], site: set[str]) -> list[str]:
     """``names`` without the site's own name or address ("Sam Stein, The Huffington Post", "lrt.lt");
     "S.Kumar" is a name, not an address."""
-    return [n for n in names if not _names_site(n, site) and not (n == n.lower() and _HOST_LIKE_RE.match(n))]
+    return [n for n in names if not _names_site(n, site) and not (_HOST_LIKE_RE.match(n) and n.rsplit(".", 1)[-1].islower())]
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
