@@ -590,3 +590,20 @@ def test_paywall_prompts_stay_out_of_the_body(box: str) -> None:
                  f'<div class="body">{"".join(f"<p>{_para(i)}</p>" for i in range(5))}{box}</div></article>')
     for words in ("Subscribe now", "paywall notice", "Unlimited access", "Become a subscriber"):
         assert words not in a.body
+
+
+def test_relative_times_and_no_reproduction_notices_leave_the_body() -> None:
+    # yomiuri.co.jp: "1 時間前" and "無断転載禁止" above the text; asahi.com "[PR]"
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 '<p>1 時間前</p><p>無断転載禁止</p><p>[PR]</p><p>3 hours ago</p>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
+    assert a.body.startswith("Paragraph 0")
+
+
+def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
+    # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
+    text = " ".join(_para(i) for i in range(3))
+    a = _extract(f'<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 f"<p>{text}</p><p>Sports</p></div></article>",
+                 head=f'<meta name="description" content="{text[:150]}">')
+    assert a.is_article and a.body.startswith("Paragraph 0") and a.lead is None

@@ -830,6 +830,8 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool,
         for desc in dict.fromkeys((lead, *alternatives)):
             ds = ls if desc is lead else _shingle_set(desc)
             if ds and len(first.text) <= 2 * len(desc) + 150 and len(ds & first_set) >= 0.5 * len(ds):
+                if sum(len(b.text) for b in texts[1:]) < 100:
+                    return None  # the paragraph is the whole text (a label after it): it stays the body
                 # a description repeats the first paragraph: that paragraph is the lead
                 set_blocks(result, [b for b in result.blocks if b is not first])
                 return first.text

@@ -101,7 +101,12 @@ RELATED_HEADINGS: tuple[str, ...] = (
 BOILERPLATE_LINES_RE = re.compile(
     r"^(?:chia sẻ|share|sao chép liên kết|copy link|lấy link!?|tặng sao cho bài viết hay|đọc tiếp|"
     r"bình luận|gửi bình luận|in bài|quay lại|trở lại|theo dõi .{0,40} trên google news|"
-    r"xem các bài viết của tác giả|tags?:?|từ khóa:?|từ khoá:?)$",
+    r"xem các bài viết của tác giả|tags?:?|từ khóa:?|từ khoá:?|"
+    # a paid-content mark and "no reproduction" notices (asahi "[PR]", yomiuri "無断転載禁止")
+    r"\[pr\]|無断転載禁止|無断転載を禁じます|版权所有|"
+    # a relative time alone ("1 時間前", "3 hours ago", "2 giờ trước")
+    r"\d{1,2}\s*(?:時間|分|日|秒|小时|分钟|天|시간|분|일)\s*(?:前|전)|"
+    r"\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|giờ|phút|ngày)\s+(?:ago|trước))$",
     re.I,
 )
 
