@@ -607,3 +607,13 @@ def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in
                  f"<p>{text}</p><p>Sports</p></div></article>",
                  head=f'<meta name="description" content="{text[:150]}">')
     assert a.is_article and a.body.startswith("Paragraph 0") and a.lead is None
+
+
+def test_a_date_after_the_writers_name_and_role_heading_the_body_leaves_it() -> None:
+    # washingtonpost: "Jennifer Rubin" / "Opinion writer" / "October 29, 2018" above the first paragraph
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 '<div class="author-wrapper"><div class="author-name">Jennifer Rubin</div><div class="author-info">'
+                 '<div class="author-role">Opinion writer</div></div>'
+                 '<span class="author-timestamp">October 29, 2018</span></div>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
+    assert a.body.startswith("Paragraph 0")

@@ -514,11 +514,11 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
         idx -= 1
     # a date alone heads or ends a body (its first two or last block); a body with two date lines or
     # more is a timeline, whose dates head its entries
-    texts = [i for i, b in enumerate(cleaned) if b.kind != "photo"]
+    cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)]
+    texts = [i for i, b in enumerate(cleaned) if b.kind != "photo"]  # (edges counted once labels are gone)
     dated = sum(1 for i in texts if cleaned[i].kind == "p" and is_date_line(cleaned[i].text, strict=False))
     edges = set(texts[:2] + texts[-1:]) if dated < 2 else set()
-    cleaned = [b for i, b in enumerate(cleaned) if not _stray_label(b) and not _credited_caption(b)
-               and not _time_stamp(b) and not (i in edges and b.kind == "p" and is_date_line(b.text))]
+    cleaned = [b for i, b in enumerate(cleaned) if not (i in edges and b.kind == "p" and is_date_line(b.text))]
     set_blocks(result, cleaned)  # renumber photo positions after removals
     return result
 
