@@ -225,6 +225,8 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("By Jane Doe Travel Writer", ["Jane Doe Travel Writer"], None),
         ("Jane Doe By John Smith", ["Jane Doe By John Smith"], None),
         ("Ana García y Luis Pérez y Juan Gómez", ["Ana García", "Luis Pérez", "Juan Gómez"], None),
+        # a Japanese/Chinese "author:" label (news.mynavi.jp "著者：後藤大地")
+        ("著者：後藤大地", ["後藤大地"], None),
         # link labels in a byline box are no names; "The Editors" is a byline
         ("More stories", [], None),
         ("View all posts", [], None),
@@ -475,6 +477,12 @@ def test_the_site_as_the_only_structured_author_gives_way_to_the_visible_writer(
     assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Sam Stein"]
     alone = _meta_page(_ld({"@type": "NewsArticle", "headline": "h", "author": {"@type": "Person", "name": "City Herald"}}))
     assert extract_article(alone, "https://www.cityherald.example/a.html").authors == ["City Herald"]
+
+
+def test_the_sites_name_after_a_writers_name_is_cut() -> None:
+    # buzzfeed: "Mark Di Stefano BuzzFeed News Reporter"
+    html = _meta_page("", '<p class="byline">By Mark Di Stefano City Herald News Reporter</p>')
+    assert extract_article(html, "https://www.cityherald.example/a.html").authors == ["Mark Di Stefano"]
 
 
 def test_the_sites_name_beside_a_writer_in_the_byline_is_not_a_writer() -> None:

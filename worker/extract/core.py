@@ -458,9 +458,20 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
 
 
 def _people(names: list[str], site: set[str]) -> list[str]:
-    """``names`` without the site's own name or address ("Sam Stein, The Huffington Post", "lrt.lt");
-    "S.Kumar" is a name, not an address."""
-    return [n for n in names if not _names_site(n, site) and not (_HOST_LIKE_RE.match(n) and n.rsplit(".", 1)[-1].islower())]
+    """``names`` without the site's own name or address ("Sam Stein, The Huffington Post", "lrt.lt"),
+    and without the site's name after a writer's ("Mark Di Stefano BuzzFeed"); "S.Kumar" is a name,
+    not an address."""
+    out: list[str] = []
+    for n in names:
+        if _names_site(n, site) or (_HOST_LIKE_RE.match(n) and n.rsplit(".", 1)[-1].islower()):
+            continue
+        words = n.split()
+        for k in (3, 2, 1):  # the site's name in its last one to three words, two words of name before it
+            if len(words) - k >= 2 and _site_key(" ".join(words[-k:])) in site:
+                n = " ".join(words[:-k])
+                break
+        out.append(n)
+    return out
 
 
 _HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)

@@ -103,7 +103,8 @@ _AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\
 # "Andrada e Silva"), so a split is made only between two names of two words or more
 _AND_WORD_RE = re.compile(r"\s+(?:und|og|och|et|en|y|e|i)\s+")
 # "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
-BY_RE = re.compile(r"^(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+", re.I)
+BY_RE = re.compile(r"^(?:(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+|(?:著者|作者|筆者)\s*[:：]\s*)",
+                   re.I)
 # small words inside names ("Ludwig van Beethoven", "Ana de Armas", "Tomás del Río")
 NAME_PARTICLES = frozenset("van von der den de del della di da do dos das du le la bin ibn al el ter zu".split())
 _NAME_CHARS_RE = re.compile(r"[^\W\d_]|[\s.'’-]")
