@@ -110,6 +110,12 @@ def test_declared_image_with_the_same_file_name_becomes_an_alternative() -> None
         ("1978년 소년공 시절의 이재명 당선인 모습. [사진 출처 = 이재명 캠프]", "1978년 소년공 시절의 이재명 당선인 모습.", "이재명 캠프"),
         ("日本代表の（左から）西田、石川（Ｃ）共同通信社", "日本代表の（左から）西田、石川", "共同通信社"),
         ("Credits: Supplied Image;", None, "Supplied Image"),
+        # a picture agency, stock site or "documentation" mark alone in a trailing parenthesis
+        ("The 25% tariff will apply starting on March 12. (Unsplash)",
+         "The 25% tariff will apply starting on March 12.", "Unsplash"),
+        ("Wisuda Magister Manajemen ke-XV(Dok.IGI )", "Wisuda Magister Manajemen ke-XV", "Dok.IGI"),
+        ("Protesters in Paris on Sunday (AFP)", "Protesters in Paris on Sunday", "AFP"),
+        ("The mayor speaks to the council (left)", "The mayor speaks to the council (left)", None),
         # not credits: a Vietnamese "illustrative photo" note, a second sentence, a parenthesised place
         ("Một dự án của FLC. Ảnh minh hoạ", "Một dự án của FLC. Ảnh minh hoạ", None),
         ("The river rose overnight. It was raining", "The river rose overnight. It was raining", None),
@@ -605,3 +611,14 @@ def test_boxes_after_the_text_of_the_declared_article_body_give_no_photo(box: st
             f"<h1>Der Bundestag beschließt das neue Gesetz</h1><div itemprop='articleBody'><div class='text'>"
             f"{paras}</div>{box}</div></article></body></html>")
     assert extract_article(html, BASE).photos == []
+
+
+def test_a_caption_block_after_the_figure_gives_caption_and_credit() -> None:
+    # sermitsiaq.ag: <figure>…</figure><div class="floatingText"></div><div class="caption">
+    # <figcaption itemprop="caption">…</figcaption><figcaption itemprop="author">Foto: X</figcaption></div>
+    box = ("<div><figure class='headerImage'><picture><img src='/img/2192435.jpg' width=960 height=548></picture>"
+           "</figure><div class='floatingText'></div><div class='caption'><figcaption itemprop='caption'>"
+           "Formand for Naalakkersuisut har noteret sig resultaterne.</figcaption>"
+           "<figcaption itemprop='author'>Foto: Mads Claus Rasmussen</figcaption></div></div>")
+    assert [(p.caption, p.credit) for p in _photos(box)] == [
+        ("Formand for Naalakkersuisut har noteret sig resultaterne.", "Mads Claus Rasmussen")]

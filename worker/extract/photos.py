@@ -492,8 +492,16 @@ def _caption_element(box: Tag, img: Tag, implicit: bool) -> Tag | None:
         node: Tag = box  # the figure that hold nothing else (<div><figure>…</figure></div><figcaption>)
         for _ in range(3):
             sib = node.find_next_sibling()
+            for _ in range(2):  # past empty siblings (<div class="floatingText"></div>)
+                if sib is None or sib.find("img") is not None or short_text(sib, 0) != "":
+                    break
+                sib = sib.find_next_sibling()
             if sib is not None and sib.name == "figcaption":
                 return sib
+            if sib is not None and sib.name == "div" and sib.find("img") is None and (
+                    sib.find("figcaption", recursive=False) is not None
+                    or CAPTION_CLASS_RE.search(classes_and_id(sib))) and short_text(sib, 600) is not None:
+                return sib  # a caption block after the figure (sermitsiaq: caption and credit figcaptions)
             parent = node.parent
             if not isinstance(parent, Tag) or sib is not None or node.find_previous_sibling() is not None:
                 break
@@ -626,6 +634,12 @@ _RIGHTS_RE = re.compile(r"(?:(?<=\S)\s*/\s*|\s+)(?:copyright|©)\s*\d{4}\b.*$|[.
 _KO_DATELINE_RE = re.compile(r"^[가-힣]{1,10}\s?=\s?(?=\S)")
 # "caption (Mohamed El Saife/CBC)": a trailing parenthesis of capitalised names joined by "/"
 _SLASH_CREDIT_RE = re.compile(r"\s*\((?P<credit>[A-ZÀ-Ý][^()]{0,60}\s?/\s?[A-ZÀ-Ýa-z][^()]{0,60})\)\s*\.?\s*$")
+# "caption (Unsplash)", "caption (Reuters)", "…ke-XV(Dok.IGI )": a trailing parenthesis holding a picture
+# agency, a stock site or a "documentation" mark alone
+_SOURCE_PAREN_RE = re.compile(
+    r"\s*\((?P<credit>\s*(?:(?:AP|AFP|Reuters|EPA|dpa|Getty Images|Getty|Unsplash|Shutterstock|iStock|Pexels|"
+    r"Pixabay|Wikimedia Commons|Wikimedia|Xinhua|Anadolu|ANTARA|Bernama|Kyodo|Yonhap)\b[^()]{0,30}|"
+    r"(?:Dok|Doc|Ist|Foto|Photo)\.\s?[^()\s][^()]{0,30}))\)\s*\.?\s*$")
 # "caption — Picture by Yusof Mat Isa", "caption - Photo by X"
 _BY_TAIL_RE = re.compile(r"\s+[-–—|]\s+(?:Pictures?|Photos?|Images?|Fotos?)\s+(?:by|von|de|di)\s+(?P<credit>[^|]{2,80}?)\s*$",
                          re.I)
@@ -716,7 +730,8 @@ def split_caption_credit(text: str | None) -> tuple[str | None, str | None]:
     caption, credit = split_credit(t)
     if credit is None:
         m = (_EXTRA_PAREN_RE.search(t) or _AGENCY_PHOTO_RE.search(t) or _SLASH_CREDIT_RE.search(t)
-             or _BY_TAIL_RE.search(t) or _LABEL_TAIL_RE.search(t) or _JA_SHOT_RE.search(t))
+             or _BY_TAIL_RE.search(t) or _LABEL_TAIL_RE.search(t) or _JA_SHOT_RE.search(t)
+             or _SOURCE_PAREN_RE.search(t))
         if m:
             caption, credit = (t[: m.start()].rstrip(" -–—|/,;") or None), m.group("credit")
     if credit is None:
