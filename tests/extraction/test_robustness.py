@@ -201,3 +201,19 @@ def test_thousands_of_product_images_or_nested_wrappers(kind: str) -> None:
         nest = "".join("<div><i></i>" for _ in range(250)) + "".join("</div>" for _ in range(250))
         page = f"{head}{nest * 4}<div class='article-body'>{para * 6}</div>"
     _run(page + "</article></body></html>", "https://www.example.com/news/story")
+
+
+def test_the_cycle_collector_is_left_as_the_caller_had_it() -> None:
+    import gc
+
+    page = _page("vnexpress_article")
+    assert gc.isenabled()
+    extract_article(page, "https://vnexpress.net/a-1.html")
+    extract_article(b"\x00\x01" * 1000, "https://vnexpress.net/a-2.html")  # the bad-input path too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_article(page, "https://vnexpress.net/a-1.html")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

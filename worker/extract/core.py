@@ -10,11 +10,14 @@ structured value (structured titles are often SEO variants; descriptions are oft
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import itertools
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin, urlsplit
 
@@ -552,10 +555,26 @@ def _aware(value: datetime | None, tz: tzinfo | None) -> datetime | None:
 def extract_article(html: str | bytes, url: str) -> Article:
     """HTML (str or bytes) of one page -> :class:`Article`. Never raises on bad input."""
     try:
-        return _extract(html, url)
+        with _no_cycle_collection():
+            return _extract(html, url)
     except Exception as exc:  # the contract: bad input gives is_article=False, not an exception
         log.warning("extraction failed for %s: %r", url, exc)
         return Article(url=url, site=_site(url), is_article=False, reason=f"extraction error: {type(exc).__name__}")
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused while one page is extracted: the parse trees are hundred thousands of
+    live objects that each young-generation pass would scan again for nothing (5-10% of extraction
+    time). It runs again afterwards and frees the previous pages' trees; a caller that had it paused
+    keeps it paused."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _site(url: str) -> str | None:
