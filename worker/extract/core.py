@@ -283,17 +283,19 @@ def strip_section_suffix(title: str, section: str | None) -> str:
     return title
 
 
-def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> str:
-    """The heading's text without a kicker set in its own element (:data:`KICKER_CLASS_RE`), unless
-    a structured title starts with that kicker too (then it is part of the title: "Akkutechnik: …")."""
+def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> tuple[str, bool]:
+    """(text, kicker left out): the heading's text without a kicker set in its own element
+    (:data:`KICKER_CLASS_RE`), unless a structured title starts with that kicker too (then it is part
+    of the title: "Akkutechnik: …")."""
     text = node_text(el)
     for kicker in el.find_all(class_=KICKER_CLASS_RE, limit=2):
         k = node_text(kicker)
         if k and text.startswith(k) and len(text) > len(k) + 10:
             if any(t and t.casefold().startswith(k.casefold()) for t in structured):
-                return text
-            return text[len(k):].lstrip(" -–—:|·•/").strip()
-    return text
+                return text, False
+            rest = text[len(k):].lstrip(" -–—:|·•/").strip()
+            return rest, rest != text
+    return text, False
 
 
 _HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
@@ -368,7 +370,7 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
     for el in idx.select_all(selectors, None, limit=3):
-        text = _headline_text(el, (st.title, st.og_title, st.headline))
+        text, own_kicker = _headline_text(el, (st.title, st.og_title, st.headline))
         if not text or len(text) > 300:
             continue
         if ref is None:
@@ -378,7 +380,6 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
             return text, el  # the <title> is the headline plus a suffix the site-name check missed
         # the structured title with a kicker of its own, unless the heading's own kicker was just left out
         # (srf.ch: "Eskalation im Nahen Osten" shown, og:title "Iranischer Angriff auf Israel: …")
-        own_kicker = text != node_text(el) and el.find(class_=KICKER_CLASS_RE) is not None
         kicked = _kicker_variant(text, ref) if doc_title is None and not own_kicker else None
         if kicked:
             return kicked, el
