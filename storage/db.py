@@ -12,6 +12,7 @@ statement, and concurrent writers wait (``busy_timeout``) instead of failing.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ from sqlmodel import Session
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: PostgreSQL connect timeout (seconds) unless the URL sets ``connect_timeout``.
 PG_CONNECT_TIMEOUT_S = 10
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -112,13 +115,26 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: commits when the block ends, rolls back if it raises.
 
     Objects stay usable after the block (``expire_on_commit=False``).
+
+    A block cut short in the middle of a database call (a task's soft time limit raised from a
+    signal) leaves the connection busy, so the rollback itself fails: then the connection is
+    invalidated (closed, never returned to the pool) and the caller sees what cut the block short,
+    not the rollback's error.
     """
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            try:
+                session.rollback()
+            except Exception as cleanup:
+                if isinstance(exc, SQLAlchemyError):
+                    log.debug("rollback after %s failed too: %s", type(exc).__name__, cleanup)
+                else:
+                    log.warning("rollback after an interruption (%s) failed: %s; connection discarded",
+                                type(exc).__name__, _one_line(cleanup))
+                session.invalidate()
             raise
 
 
@@ -141,3 +157,7 @@ def check_connection(engine: Engine) -> None:
 def _scrub(reason: str, url: URL) -> str:
     """Drop the password from a driver message, should the driver ever echo it."""
     return reason.replace(str(url.password), "***") if url.password else reason
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from storage import migrate
 from storage.db import make_engine, transaction
-from storage.models import ArticleEvent
+from storage.models import Article, ArticleEvent
 from tests.faults import support as fs
 from tests.faults.support import FaultServer, TCPProxy, free_port, send, tiny_article
 from tests.support.services import celery_worker, fresh_redis_url, service_env
@@ -260,7 +261,20 @@ def test_postgres_unreachable_for_20s_mid_batch(pg_url, tmp_path, fast_limits):
     retries = log.read_text(errors="replace").count("database unavailable")
     print(f"\npostgres outage: {at_cut}/{N} stored at the cut, {during} after 20 s cut off; batch complete "
           f"{took:.1f} s after restore; rows={rows} distinct={keys} created events={created}; "
-          f"database-unavailable retries logged: {retries}")
+          f"database-unavailable retries logged: {retries}; final outcomes: "
+          f"{dict(Counter(f.outcome for f in finals.values()))}")
+    with transaction(engine := make_engine(pg_url)) as s:
+        article_ids = set(s.execute(select(Article.id)).scalars())
+    engine.dispose()
+    # every final attempt is a success that points at a stored article
+    odd = [f for f in finals.values() if f.outcome not in ("stored", "duplicate") or f.article_id not in article_ids]
+    if odd:  # what happened to them, attempt by attempt, and what the worker logged about them
+        text = log.read_text(errors="replace")
+        lines = [ln for f in odd for ln in text.splitlines() if f.url in ln]
+        tries = [(a.task_id, a.outcome, a.error, a.final) for a in fs.all_attempts(pg_url)
+                 if a.url in {f.url for f in odd}]
+        raise AssertionError(f"finals not stored: {[(f.url, f.outcome, f.article_id, f.error) for f in odd]}\n"
+                             f"their attempts: {tries}\n" + "\n".join(lines[-60:]))
     assert rows == keys == created == N
     assert during <= at_cut + 2  # nothing got through while cut (in-flight commits aside)
     assert {f.outcome for f in finals.values()} <= {"stored", "duplicate"}

@@ -172,3 +172,50 @@ def test_a_row_the_database_refuses_is_recorded_not_lost(ctx, engine, server, mo
         attempts = [a.outcome for a in s.execute(select(FetchAttempt).order_by(FetchAttempt.id)).scalars()]
     assert attempts == ["error", "stored"]
     assert _count(engine, Article) == 1
+
+
+class _TimeLimit(Exception):
+    """What a task's soft time limit raises, from a signal, wherever the task is."""
+
+
+@pytest.mark.postgres
+def test_a_store_cut_short_by_the_time_limit_is_not_recorded_as_refused(pg_url, server):
+    # The store waits on PostgreSQL (here: for the event lock another session holds; in production: a
+    # connection gone silent) when the task's time limit interrupts it. psycopg's connection is left
+    # busy, so the rollback fails ("can't change 'autocommit' now ... ACTIVE"); that cleanup error must
+    # not pass for a row the database refused, which would record a final "error" and drop the URL.
+    # The interruption reaches the caller (the task retries it), nothing is recorded, and the next try
+    # stores the article on the same engine.
+    import signal
+
+    from storage import migrate
+    from storage.db import make_engine
+    from storage.repository import EVENT_LOCK_CLASS
+
+    migrate.upgrade(pg_url)
+    engine, holder = make_engine(pg_url, pool_size=1, max_overflow=0), make_engine(pg_url)
+    c = PipelineContext(Settings(database_url=pg_url, allow_networks="127.0.0.0/8", politeness_delay=0),
+                        engine=engine)
+
+    def interrupt(signum, frame):
+        raise _TimeLimit("soft time limit exceeded")
+
+    try:
+        with holder.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_advisory_lock({EVENT_LOCK_CLASS}, 0)")
+            signal.signal(signal.SIGALRM, interrupt)
+            signal.setitimer(signal.ITIMER_REAL, 1.0)
+            try:
+                with pytest.raises(_TimeLimit):
+                    ingest(server.url("/a.htm"), ctx=c, task_id="t-1")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            other.exec_driver_sql(f"SELECT pg_advisory_unlock({EVENT_LOCK_CLASS}, 0)")
+        assert _count(engine, FetchAttempt) == 0 and _count(engine, Article) == 0
+        assert ingest(server.url("/a.htm"), ctx=c, task_id="t-1").outcome == Outcome.stored
+        assert _count(engine, Article) == 1
+    finally:
+        c.fetcher.close()
+        engine.dispose()
+        holder.dispose()

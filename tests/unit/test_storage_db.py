@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from sqlalchemy import text
 
@@ -86,5 +88,39 @@ def test_transaction_commits_and_rolls_back(sqlite_url):
                 raise RuntimeError("boom")
         with transaction(engine) as s:
             assert s.exec(text("SELECT x FROM t")).all() == [(1,)]
+    finally:
+        engine.dispose()
+
+
+class _Interrupted(Exception):
+    """Raised from a signal handler in the middle of a database call, as Celery's soft time limit is."""
+
+
+def _interrupt_after(seconds: float) -> None:
+    def handler(signum, frame):
+        raise _Interrupted("time limit")
+
+    signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def test_transaction_interrupted_mid_query_raises_the_interruption_and_the_pool_recovers(pg_url):
+    """A query cut short by an exception from a signal (a task's soft time limit) leaves psycopg's
+    connection busy; rolling it back then fails ("can't change 'autocommit' now"). The caller must
+    see the interruption itself, not that cleanup error (which it would take for a row the database
+    refused), and the busy connection must never go back to the pool."""
+    engine = make_engine(pg_url, pool_size=1, max_overflow=0)
+    try:
+        _interrupt_after(0.3)
+        try:
+            with pytest.raises(_Interrupted):
+                with transaction(engine) as s:
+                    s.execute(text("SELECT pg_sleep(3)"))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        for _ in range(3):  # the one pooled connection works again at once
+            with transaction(engine) as s:
+                assert s.execute(text("SELECT 41 + 1")).scalar_one() == 42
     finally:
         engine.dispose()
