@@ -358,6 +358,22 @@ def test_one_long_unlinked_paragraph_without_metadata_is_an_article_and_a_blurb_
     assert not listing.is_article
 
 
+def test_two_paragraphs_under_a_dated_story_address_are_an_article_and_under_a_section_address_not() -> None:
+    """Postlight's D Magazine page: no og/JSON-LD, no date on the page, two paragraphs of 300 characters
+    and a link-heavy frame. Its address names the day and the story (/2016/12/nfl-concussion-...), which
+    a section page's does not; an archive of the month (/2016/12/) is no story either."""
+    paras = "".join(f"<p>{_para(i)} {_para(i + 1)}</p>" for i in range(2))
+    nav = "".join(f'<li><a href="/s/{i}">Another story number {i}</a></li>' for i in range(6))
+    html = (f"<html><head><title>NFL Concussion Settlement Payments Can Begin</title></head><body><main>"
+            f"<article><h1>NFL Concussion Settlement Payments Can Begin</h1><p class=\"byline\">By Kathy Wise</p>"
+            f"{paras}<ul>{nav}</ul></article></main></body></html>")
+    story = extract_article(html, "http://www.dmagazine.com/frontburner/2016/12/nfl-concussion-settlement-payments-can-begin/")
+    assert story.is_article, story.reason
+    for url in ("http://www.dmagazine.com/frontburner/", "http://www.dmagazine.com/frontburner/2016/12/"):
+        page = extract_article(html, url)
+        assert not page.is_article and page.reason.startswith("list/section page"), (url, page.reason)
+
+
 def test_a_short_japanese_news_item_is_long_enough() -> None:
     # asahi.com: 230 characters of Japanese are a whole news item; as many Latin letters are not
     text = ("文化庁は１日、アート、エンターテインメント、アニメーション、マンガの４部門で優れた作品を顕彰する今年度の"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -668,10 +669,13 @@ def _teaser_items(container: Tag) -> int:
 
 
 def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld: bool, og_type: str | None,
-                      has_list_ld: bool, has_date: bool = True, lead: str | None = None) -> tuple[bool, str | None]:
+                      has_list_ld: bool, has_date: bool = True, lead: str | None = None,
+                      dated_url: bool = False) -> tuple[bool, str | None]:
     """Whether the page is one article, and why not. ``lead``: the lead found apart from the body; on a
     page that declares itself an article its text counts toward the minimum length (a paywalled
-    article shows its lead and a first paragraph only)."""
+    article shows its lead and a first paragraph only). ``dated_url``: the page's address names a day
+    and a story (:func:`is_dated_story_url`), which a page without article metadata may stand on
+    instead of three long paragraphs."""
     if container is None:
         return False, "no content container found"
     text_blocks = result.text_blocks
@@ -690,6 +694,8 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
         ld = link_density(container)
         # a short article, or a page saved with its first paragraphs only: one long unlinked paragraph
         prose = ld < 0.1 and max((len(b.text) for b in text_blocks), default=0) >= 400
+        # a short story under a dated address ("/2016/12/nfl-concussion-settlement-payments-can-begin/")
+        prose = prose or (dated_url and long_paras >= 1 and ld < 0.3)
         if not has_date and (og_type or "").lower() == "website" and not prose:
             return False, "no article metadata and no publication date (section/list page)"
         if has_list_ld or ld > 0.45 or (long_paras < 3 and not prose):
@@ -697,6 +703,17 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     elif long_paras < 1:
         return False, "no article paragraph"
     return True, None
+
+
+#: A story's address that names its day: /2016/12/<slug>/ or /2016/12/05/<slug>, the slug of three
+#: words at least (an archive of the month, /2016/12/, is no story).
+_DATED_STORY_RE = re.compile(
+    r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/?#]*?[^\W\d_]\w*-\w+-\w+[^/?#]*/?$")
+
+
+def is_dated_story_url(url: str) -> bool:
+    """Whether ``url``'s path is a dated story's (:data:`_DATED_STORY_RE`)."""
+    return bool(_DATED_STORY_RE.search(urlsplit(url).path))
 
 
 # ----------------------------------------------------------------------------- photos outside the walk

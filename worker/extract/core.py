@@ -36,6 +36,7 @@ from worker.extract.content import (
     expand_container,
     find_body_container,
     find_visible_lead,
+    is_dated_story_url,
     reconcile_lead,
     same_selector_parts,
     script_html_body,
@@ -682,7 +683,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
     updated = _aware(st.updated, tz)
     category = clean_category(_find_category(idx, st, prof), title, st.site_name, host)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,
-                                           published is not None, lead)
+                                           published is not None, lead,
+                                           is_dated_story_url(st.canonical_url or url))
     if is_article and not st.has_article_ld and _is_home_page(url, st.canonical_url):
         is_article, reason = False, "the site's home page"
 
