@@ -33,6 +33,32 @@ def test_links_to_writers_pages_under_the_headline() -> None:
     assert _authors(header) == ["Al Baker", "Adam Goldman"]
 
 
+def test_a_byline_below_the_photos_when_the_headline_heads_the_text_block() -> None:
+    """nytimes.com (postlight's saved page): the block holding the text starts with the headline, then
+    photos with their captions, then the byline box ("By Marc Santora, William K. Rashbaum, Al Baker and
+    Adam Goldman" as writer links, and a date), then the text. The byline lies some fifty elements past
+    the block's start: searched from the headline on, not from the block's start."""
+    names = ["Marc Santora", "William K. Rashbaum", "Al Baker", "Adam Goldman"]
+    links = [f'<span itemprop="name"><a href="https://www.nytimes.com/by/{n.lower().replace(" ", "-").replace(".", "")}">'
+             f"{n}</a></span>" for n in names]
+    caption = "A man splayed out next to a street after he was shot by police officers in a gun battle."
+    photos = "".join(f'<div class="media"><div><figure><div><img src="/p{i}.jpg" width="600" height="400"></div>'
+                     f"<figcaption><span>{caption}</span><span><span>Credit...</span><span>Ed Murray</span>"
+                     "</span></figcaption></figure></div></div>" for i in range(4))
+    byline = ('<div data-testid="byline-timestamp"><div><div><p><span class="byline-prefix">By </span>'
+              + ", ".join(links[:3]) + " and " + links[3]
+              + '</p></div></div><ul><li><time datetime="2016-09-19T07:46:01-04:00">Sept. 19, 2016</time></li>'
+              "</ul></div>")
+    html = ('<html lang="en"><head><title>Council approves the budget</title>'
+            '<meta property="og:type" content="article"></head><body><div id="site-content"><article>'
+            f'<div class="story"><h1>Council approves the new budget after a long debate</h1>{photos}{byline}'
+            f"{TEXT}</div></article></div></body></html>")
+    a = extract_article(html, URL)
+    assert a.is_article, a.reason
+    assert a.authors == names
+    assert "Marc Santora" not in a.body
+
+
 @pytest.mark.parametrize("href", ["/staff/steven-shepard", "/profile/steven-shepard-1910837",
                                   "https://www.example.com/about/editors/steven-shepard/",
                                   "/author/steven-shepard"])

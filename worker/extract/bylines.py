@@ -35,6 +35,11 @@ def _window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple
     t = idx.pos.get(id(title_el)) if title_el is not None else None
     if start is None:
         return None if t is None else (idx.end[t] + 1, len(idx.tags), idx.end[t] + 1 + _BEFORE_BODY)
+    if t is not None and start < t <= idx.end[start]:
+        # the headline heads the container (the NYT's header: headline, photo, byline, then the text):
+        # from the headline on, as if the body began there
+        lo = idx.end[t] + 1
+        return lo, lo, min(idx.end[start], lo + _BEFORE_BODY)
     lo = idx.end[t] + 1 if t is not None and t < start else max(0, start - _BEFORE_BODY)
     return lo, start, min(idx.end[start], start + _INTO_BODY)
 
