@@ -59,6 +59,18 @@ def test_a_byline_below_the_photos_when_the_headline_heads_the_text_block() -> N
     assert "Marc Santora" not in a.body
 
 
+@pytest.mark.parametrize("header", [
+    # msn.com: the writer's name in a span classed "authorname-txt" beside the date
+    '<div><span class="time">9/21/2016</span> <span class="authorname-txt"><span class="truncate">Stewart Perrie'
+    "</span></span></div>",
+    # ladbible.com: CSS-in-JS classes that end in the component's name ("css-1wkce1i-Byline")
+    '<div class="css-1wkce1i-Byline"><div class="css-1i94zmg-Avatar"></div><div class="css-1rzujy7">'
+    '<span class="css-1vq2rpi">Stewart Perrie</span></div></div>',
+])
+def test_byline_class_names(header: str) -> None:
+    assert _authors(header) == ["Stewart Perrie"]
+
+
 @pytest.mark.parametrize("href", ["/staff/steven-shepard", "/profile/steven-shepard-1910837",
                                   "https://www.example.com/about/editors/steven-shepard/",
                                   "/author/steven-shepard"])

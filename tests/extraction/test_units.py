@@ -231,6 +231,13 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("More stories", [], None),
         ("View all posts", [], None),
         ("The Editors", ["The Editors"], None),
+        # "Written by"/"Posted by" lines and what follows the names on them (phoronix: "Written by Michael
+        # Larabel in Valve on 1 June 2019 at 08:34 PM EDT. 51 Comments")
+        ("Written by Michael Larabel in Valve on 1 June 2019 at 08:34 PM EDT. 51 Comments", ["Michael Larabel"], None),
+        ("Posted by Jane Doe on March 3, 2024", ["Jane Doe"], None),
+        ("By Jane Doe for The Guardian", ["Jane Doe"], None),
+        ("Von Anna Müller in Berlin", ["Anna Müller"], None),
+        ("By Jane Doe and John Roe in Washington", ["Jane Doe", "John Roe"], None),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:

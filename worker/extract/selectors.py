@@ -41,6 +41,7 @@ BYLINE_SELECTORS: tuple[str, ...] = (
     "[data-role=author]", "[itemprop=author] [itemprop=name]", "[rel=author]", ".author-info .name",
     ".article-detail-author__info .name", ".author_mail", "p.author", "a.author", ".author-name",
     ".author__name", ".byline", ".article-author", ".author", "[class*=author-name]", ".name-author",
+    "[class*=authorname]", "[class$=-Byline]",  # msn "authorname-txt"; CSS-in-JS "css-1wkce1i-Byline"
 )
 # a link to a writer's page ("/author/jane-doe", "/by/al-baker", "/staff/steven-shepard", "/profile/…",
 # "/about/editors/jon-fingas/"): its text is the writer's name

@@ -103,8 +103,12 @@ _AUTHOR_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[;,/&]\s*|\s+(?:và|and)\s+|\
 # "Andrada e Silva"), so a split is made only between two names of two words or more
 _AND_WORD_RE = re.compile(r"\s+(?:und|og|och|et|en|y|e|i)\s+")
 # "By", "Von", "Por", "Par", "Door", "Av", "Af", "Przez" before the names
-BY_RE = re.compile(r"^(?:(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+|(?:著者|作者|筆者)\s*[:：]\s*)",
+BY_RE = re.compile(r"^(?:(?:(?:written|posted|words|story|text|reported|reporting)\s+)?"
+                   r"(?:by|von|por|par|door|av|af|przez|bởi|tác giả|author)\s*:?\s+|(?:著者|作者|筆者)\s*[:：]\s*)",
                    re.I)
+# what may follow the names on a "By" line: "By Michael Larabel in Valve on 1 June 2019", "By Jane Doe
+# for The Guardian", "Posted by Jane Doe on March 3"
+_BY_TAIL_RE = re.compile(r"\s+(?:in|on|at|for|updated|published)\s+\S")
 # small words inside names ("Ludwig van Beethoven", "Ana de Armas", "Tomás del Río")
 NAME_PARTICLES = frozenset("van von der den de del della di da do dos das du le la bin ibn al el ter zu".split())
 _NAME_CHARS_RE = re.compile(r"[^\W\d_]|[\s.'’-]")
@@ -258,6 +262,10 @@ def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
         return [], None
     by = BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
     text = BY_RE.sub("", text)
+    if by:
+        tail = _BY_TAIL_RE.search(text)
+        if tail and looks_like_names(text[: tail.start()]):
+            text = text[: tail.start()]
     attribution: str | None = None
     m = re.match(r"^(?:theo|nguồn|nguồn|source|according to)\s*:?\s+(?P<rest>.+)$", text, re.I)
     if m:
