@@ -59,6 +59,18 @@ def test_a_byline_below_the_photos_when_the_headline_heads_the_text_block() -> N
     assert "Marc Santora" not in a.body
 
 
+def test_co_writers_beside_the_first_writers_link() -> None:
+    # theguardian.com: the byline selector matches the first rel=author link; its line names both writers
+    header = ('<address aria-label="Contributor info"><div><a rel="author" href="//www.theguardian.com/profile/'
+              'julia-carrie-wong">Julia Carrie Wong</a> and <a rel="author" href="//www.theguardian.com/profile/'
+              'sam-levin">Sam Levin</a></div></address>')
+    assert _authors(header) == ["Julia Carrie Wong", "Sam Levin"]
+    # a line of links that are not all writers' keeps the matched writer alone
+    header = ('<p><a rel="author" href="/profile/julia-carrie-wong">Julia Carrie Wong</a> in '
+              '<a href="/us-news/north-dakota">North Dakota</a></p>')
+    assert _authors(header) == ["Julia Carrie Wong"]
+
+
 @pytest.mark.parametrize("header", [
     # msn.com: the writer's name in a span classed "authorname-txt" beside the date
     '<div><span class="time">9/21/2016</span> <span class="authorname-txt"><span class="truncate">Stewart Perrie'

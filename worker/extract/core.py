@@ -55,6 +55,7 @@ from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
 from worker.extract.selectors import (
+    AUTHOR_PATH_RE,
     BODY_SELECTORS,
     BREADCRUMB_SELECTORS,
     BYLINE_SELECTORS,
@@ -458,8 +459,29 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
         for el in idx.select_all(BYLINE_SELECTORS, region, limit=2):
             t = node_text(el)
             if t and len(t) <= 80:
-                return t
+                return _co_writers(el) or t
     return None
+
+
+def _co_writers(el: Tag) -> str | None:
+    """The line holding a writer's link and its co-writers' ("<a rel=author>Julia Carrie Wong</a> and
+    <a rel=author>Sam Levin</a>", the Guardian) when the selector matched the first link alone."""
+    if el.name != "a" or not isinstance(el.parent, Tag):
+        return None
+    line = el.parent
+    links = line.find_all("a", limit=_MAX_CO_WRITERS + 1)
+    if not 2 <= len(links) <= _MAX_CO_WRITERS or not all(_writer_href(a) for a in links):
+        return None
+    text = node_text(line)
+    return text if len(text) <= 160 else None
+
+
+_MAX_CO_WRITERS = 8
+
+
+def _writer_href(a: Tag) -> bool:
+    """A link to a writer's page (rel=author or a writer path: "/profile/sam-levin")."""
+    return "author" in attr(a, "rel").lower().split() or bool(AUTHOR_PATH_RE.search(attr(a, "href").split("?", 1)[0]))
 
 
 def _people(names: list[str], site: set[str]) -> list[str]:
