@@ -71,6 +71,20 @@ def test_co_writers_beside_the_first_writers_link() -> None:
     assert _authors(header) == ["Julia Carrie Wong"]
 
 
+def test_the_author_meta_spells_a_name_the_byline_glued_to_labels() -> None:
+    # dailystar.co.uk: the byline box reads "Travel By Sophie FosterTravel News Reporter 11:58, 23 APR 2024"
+    # (a section label set before the name and again after it); <meta name="author"> says "Sophie Foster"
+    head = '<meta name="author" content="Sophie Foster">'
+    box = ('<div class="byline"><span>Travel</span> By <a href="/authors/sophie-foster/">Sophie Foster</a>'
+           '<span>Travel News Reporter</span> <time>11:58, 23 APR 2024</time></div>')
+    html = ('<html lang="en"><head><title>Council approves the budget</title>'
+            f'<meta property="og:type" content="article">{head}</head><body><main><article>'
+            f'<h1>Council approves the new budget after a long debate</h1>{box}'
+            f'<div class="story-body">{TEXT}</div></article></main></body></html>')
+    a = extract_article(html, URL)
+    assert a.authors == ["Sophie Foster"], a.byline
+
+
 @pytest.mark.parametrize("header", [
     # msn.com: the writer's name in a span classed "authorname-txt" beside the date
     '<div><span class="time">9/21/2016</span> <span class="authorname-txt"><span class="truncate">Stewart Perrie'

@@ -463,6 +463,19 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
     return None
 
 
+def _as_meta_names(authors: list[str], meta: list[str]) -> list[str]:
+    """Byline names with the author <meta>'s spelling of each that holds one of them within more words
+    ("Travel By Sophie FosterTravel": a section label glued on both sides; the meta says "Sophie Foster")."""
+    if not meta:
+        return authors
+    out: list[str] = []
+    for name in authors:
+        low = name.casefold()
+        inner = next((m for m in meta if 1 < len(m.split()) and m.casefold() in low and m.casefold() != low), None)
+        out.append(inner or name)
+    return list(dict.fromkeys(out))
+
+
 def _co_writers(el: Tag) -> str | None:
     """The line holding a writer's link and its co-writers' ("<a rel=author>Julia Carrie Wong</a> and
     <a rel=author>Sam Levin</a>", the Guardian) when the selector matched the first link alone."""
@@ -727,7 +740,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
     if byline:
         b_authors, attribution = parse_byline(byline)
         if not authors:
-            authors = people(b_authors)
+            authors = _as_meta_names(people(b_authors), st.meta_authors)
     if not authors and st.meta_authors:
         authors = people(st.meta_authors)
     if not authors:
