@@ -442,6 +442,12 @@ def _ld(obj: object) -> str:
         ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Sameer Rahim">'
          '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="16 minutes">',
          ["Sameer Rahim"]),
+        # liberation.fr: the JSON-LD wrapped in a CDATA section (also as "//<![CDATA[ … //]]>")
+        ('<script type="application/ld+json"><![CDATA[ {"@type": "NewsArticle", "headline": "h", "author": ['
+         '{"@type": "Person", "name": "Alexandre Hervaud"}, {"@type": "Person", "name": "Jérémy Piette"}]} ]]></script>',
+         ["Alexandre Hervaud", "Jérémy Piette"]),
+        ('<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle", "author": '
+         '{"@type": "Person", "name": "Jérémy Piette"}}\n//]]></script>', ["Jérémy Piette"]),
     ],
 )
 def test_structured_writers(metas: str, authors: list[str]) -> None:
