@@ -92,11 +92,34 @@ def test_parse_visible_dateparser_fallback() -> None:
         ("Tue, 07 Apr 2020 07:36:07 +0530", "2020-04-07T07:36:07+05:30"),  # ndtv: RFC 2822 in a <meta>
         ("07 Apr 2020 07:36 GMT", "2020-04-07T07:36:00+00:00"),
         ("Tue, 07 Apr 2020 07:36:07 -0000", "2020-04-07T07:36:07+07:00"),  # -0000: no zone, the default's
+        # a zone's abbreviation beside the time (nationalgeographic's <meta>: Java's Date.toString())
+        ("Mon Aug 03 12:45:00 EDT 2015", "2015-08-03T12:45:00-04:00"),
+        ("2017-03-09 16:21:00 EST", "2017-03-09T16:21:00-05:00"),
+        ("2019-04-19 20:00 JST", "2019-04-19T20:00:00+09:00"),
+        ("2024-06-01 10:00 MESZ", "2024-06-01T10:00:00+02:00"),
+        ("2024-06-01 10:00 CST", "2024-06-01T10:00:00+07:00"),  # CST: three zones; the default's
+        ("12/3/2024 08:00 GMT+7", "2024-03-12T08:00:00+07:00"),
     ],
 )
 def test_parse_iso(text: str, iso: str) -> None:
     got = parse_iso(text)
     assert got is not None and got.isoformat() == iso
+
+
+def test_a_utc_time_the_page_shows_as_local_clock_reading_is_local() -> None:
+    """gizmodo.jp: <meta article:published_time> "2019-04-19T20:00:00.000Z" (local time labelled UTC), the
+    page's <time datetime="2019-04-19T20:00:00+09:00">2019.04.19 20:00</time>: the local time. A UTC time
+    that no <time> reads as another zone's clock stays UTC."""
+    def page(time_el: str) -> str:
+        return (f'<html lang="ja"><head><meta property="og:type" content="article">'
+                f'<meta property="article:published_time" content="2019-04-19T20:00:00.000Z"></head><body>'
+                f'<article><h1>見出し</h1>{time_el}<p>{"本文の段落です。" * 30}</p></article></body></html>')
+    local = extract_article(page('<time datetime="2019-04-19T20:00:00+09:00">2019.04.19 20:00</time>'),
+                            "https://www.gizmodo.jp/2019/04/a.html")
+    assert local.published.isoformat() == "2019-04-19T20:00:00+09:00"
+    other = extract_article(page('<time datetime="2019-04-20T05:00:00+09:00">2019.04.20 05:00</time>'),
+                            "https://www.gizmodo.jp/2019/04/a.html")
+    assert other.published.isoformat() == "2019-04-19T20:00:00+00:00"
 
 
 def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:

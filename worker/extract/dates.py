@@ -42,6 +42,17 @@ def _tz_from(text: str | None, default: tzinfo | None) -> tzinfo | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
+#: Zone abbreviations that name one offset (minutes east of UTC) wherever they are written. Not
+#: "IST" (India, Ireland, Israel) nor "CST" (the US centre, China, Cuba): those stay unread.
+ZONE_ABBREVIATIONS: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "MEZ": 60, "MESZ": 120,
+    "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "ICT": 420, "WIB": 420, "SGT": 480,
+    "HKT": 480, "PHT": 480, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480,
+    "NZST": 720, "NZDT": 780,
+}
+
+
 def _build(y: str, mo: str, d: str, hh: str | None, mm: str | None, ss: str | None,
            tz: tzinfo | None, ampm: str | None = None) -> datetime | None:
     try:
@@ -61,14 +72,27 @@ def _build(y: str, mo: str, d: str, hh: str | None, mm: str | None, ss: str | No
 
 
 def parse_iso(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datetime | None:
-    """Machine dates: '2026-03-07T08:52:11.000 +07:00', '2026-03-07T00:01:00', '2026-03-07 08:07'."""
+    """Machine dates: '2026-03-07T08:52:11.000 +07:00', '2026-03-07T00:01:00', '2026-03-07 08:07';
+    a zone's abbreviation beside the time stands for its offset ('Mon Aug 03 12:45:00 EDT 2015')."""
     if not value:
         return None
+    named = _named_zone(value)
     m = _ISO_RE.search(value.strip())
     if not m:
-        return _rfc2822(value) or parse_visible(value, default_tz)
-    tz = _tz_from(m.group("tz"), default_tz)
+        return _rfc2822(value) or parse_visible(value, named or default_tz)
+    tz = _tz_from(m.group("tz"), named or default_tz)
     return _build(m["y"], m["m"], m["d"], m["H"], m["M"], m["S"], tz)
+
+
+# "GMT+7" is an offset, not GMT
+_ZONE_ABBR_RE = re.compile(r"(?<![\w+-])(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+                           + r")(?![\w+\-−])")
+
+
+def _named_zone(value: str) -> tzinfo | None:
+    """The fixed offset of a zone abbreviation in a machine date ("EDT", "CEST", "JST"), or None."""
+    m = _ZONE_ABBR_RE.search(value)
+    return timezone(timedelta(minutes=ZONE_ABBREVIATIONS[m.group(1)])) if m else None
 
 
 _RFC2822_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -83,6 +83,20 @@ def _walk_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CDATA_START_RE = re.compile(r"^(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?")
 _CDATA_END_RE = re.compile(r"(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
+
+
+def _local_time_marked_utc(published: datetime, times: list[str]) -> datetime:
+    """A UTC time whose clock reading a <time datetime> of the page gives with the local offset is that
+    local time: the CMS wrote local time and labelled it "Z" (gizmodo.jp: meta "2019-04-19T20:00:00.000Z",
+    <time datetime="2019-04-19T20:00:00+09:00">)."""
+    if published.utcoffset() != timedelta(0):
+        return published
+    clock = published.replace(tzinfo=None)
+    for value in times[:8]:
+        local = parse_iso(value, None)
+        if local is not None and local.utcoffset() and local.replace(tzinfo=None) == clock:
+            return local
+    return published
 
 
 def _load_json(text: str) -> Any:
@@ -365,6 +379,8 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
     st.updated = _more_precise(st.updated, meta_mod)
     if not st.published and times:
         st.published = parse_iso(times[0], default_tz)
+    elif st.published is not None and times:
+        st.published = _local_time_marked_utc(st.published, times)
     if not st.authors:
         dable = meta("dable:author")
         if dable:
