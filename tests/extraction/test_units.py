@@ -122,6 +122,38 @@ def test_a_utc_time_the_page_shows_as_local_clock_reading_is_local() -> None:
     assert other.published.isoformat() == "2019-04-19T20:00:00+00:00"
 
 
+def _dated_page(header: str) -> str:
+    paras = "".join(f"<p>Paragraph {i}: the members argued for hours, and the vote, which had been postponed "
+                    f"twice, was finally held late on Tuesday evening in the old town hall.</p>" for i in range(6))
+    return ('<html lang="en"><head><meta property="og:type" content="article"><title>t</title></head><body>'
+            f"<article><h1>Council approves the new budget after a long debate</h1>{header}"
+            f'<div class="story">{paras}</div></article></body></html>')
+
+
+@pytest.mark.parametrize(
+    ("header", "iso"),
+    [
+        # abcnews: a bare <div> under the writers' names
+        ('<div><span>By Jane Doe</span></div><div><div class="xTlfF">December 16, 2016, 4:19 PM</div></div>',
+         "2016-12-16T16:19:00+00:00"),
+        # fortune: only an "Updated" line, its zone written out
+        ('<div class="row"><span class="MblGHNMJ">Updated: Dec 15, 2016 2:57 PM UTC</span></div>',
+         "2016-12-15T14:57:00+00:00"),
+        # the publication line wins over an "Updated" line before it
+        ("<p><span>Updated March 3, 2024</span> <span>Published March 1, 2024</span></p>",
+         "2024-03-01T00:00:00+00:00"),
+    ],
+)
+def test_a_date_line_between_headline_and_text(header: str, iso: str) -> None:
+    a = extract_article(_dated_page(header), "https://news.example.com/story.html")
+    assert a.published is not None and a.published.isoformat() == iso
+
+
+def test_a_date_in_the_text_is_no_publication_date() -> None:
+    page = _dated_page("").replace("<p>Paragraph 3", "<p>March 1, 2024</p><p>Paragraph 3")
+    assert extract_article(page, "https://news.example.com/story.html").published is None
+
+
 def test_parse_iso_without_default_zone_keeps_naive_for_caller() -> None:
     assert parse_iso("2026-03-07T00:01:00", None).tzinfo is None
 

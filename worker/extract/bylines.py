@@ -28,7 +28,7 @@ def _name_like(text: str) -> bool:
             and not any(w.casefold().strip(".:,") in LINK_LABEL_WORDS for w in words))
 
 
-def _window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple[int, int, int] | None:
+def search_window(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> tuple[int, int, int] | None:
     """(first, body start, last) element indexes searched: from just after the headline (or some
     elements before the body when the headline is not above it) to a little into the body."""
     start = idx.pos.get(id(container)) if container is not None else None
@@ -82,7 +82,7 @@ def byline_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | N
     """The writers between the headline and the first lines of the text, as a byline: a "By"/"Von"/
     "Por" line (the names of its writer links when it has some), else the names of links to writers'
     pages before the text, outside lists of other stories."""
-    win = _window(idx, title_el, container)
+    win = search_window(idx, title_el, container)
     if win is None:
         return None
     lo, body_start, hi = win

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup, Tag
 
 from worker.extract.article import Article
 from worker.extract.blocks import Block, BodyResult
-from worker.extract.bylines import byline_near_headline
+from worker.extract.bylines import byline_near_headline, search_window
 from worker.extract.charset import decode_html
 from worker.extract.content import (
     CJK_RE,
@@ -46,11 +46,13 @@ from worker.extract.dates import (
     VN_TZ,
     find_visible_date,
     find_written_date,
+    is_date_line,
+    named_zone,
     parse_iso,
     parse_visible,
     site_zone,
 )
-from worker.extract.dom import TagIndex, attr, node_text, registered_name
+from worker.extract.dom import TagIndex, attr, node_text, registered_name, short_text
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
@@ -449,6 +451,40 @@ def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
     return None
 
 
+_UPDATED_RE = re.compile(r"^\W*(?:updated|last updated|aktualisiert|mis à jour|actualizado|cập nhật)\b", re.I)
+
+
+def _date_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | None, tz: tzinfo | None,
+                        language: str | None) -> datetime | None:
+    """A date line between the headline and the text when no date element or metadata gave one: a short
+    element that is a date and a word or two ("December 16, 2016, 4:19 PM", "Published Dec 19, 2016");
+    an "Updated …" line only when no other is there (it is then the only time the page gives)."""
+    win = search_window(idx, title_el, container) if title_el is not None else None
+    if win is None:
+        return None
+    lo, body_start, hi = win
+    updated: datetime | None = None
+    for i in range(lo, min(hi, len(idx.tags))):
+        el = idx.tags[i]
+        if el.name == "p" and i >= body_start and short_text(el, 79) is None:
+            break  # the text has begun: a date further on is one the text speaks of
+        if el.name in ("a", "script", "style") or idx.end[i] - i > 6:
+            continue
+        line = short_text(el, 60)
+        if not line or not is_date_line(line, strict=False):
+            continue
+        dt = find_written_date(line, tz, language) or find_visible_date(line, tz)
+        if dt is None:
+            continue
+        zone = named_zone(line)
+        if zone is not None and dt.tzinfo is None:
+            dt = dt.replace(tzinfo=zone)
+        if not _UPDATED_RE.match(line):
+            return dt
+        updated = updated or dt
+    return updated
+
+
 def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) -> str | None:
     if prof and prof.author:
         for el in idx.select_all(prof.author, None, limit=2):
@@ -714,7 +750,8 @@ def _extract(raw: str | bytes, url: str) -> Article:
         if scripted is not None and len(scripted[0].body) > len(result.body):
             result, container = scripted
     lead = reconcile_lead(result, lead, lead_el is not None, st.descriptions)
-    published = _aware(st.published or _find_date(idx, region, prof, tz, st.language), tz)
+    published = _aware(st.published or _find_date(idx, region, prof, tz, st.language)
+                       or _date_near_headline(idx, title_el, container, tz, st.language), tz)
     updated = _aware(st.updated, tz)
     category = clean_category(_find_category(idx, st, prof), title, st.site_name, host)
     is_article, reason = decide_is_article(result, container, st.has_article_ld, st.og_type, st.has_list_ld,

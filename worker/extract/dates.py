@@ -76,7 +76,7 @@ def parse_iso(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datetime 
     a zone's abbreviation beside the time stands for its offset ('Mon Aug 03 12:45:00 EDT 2015')."""
     if not value:
         return None
-    named = _named_zone(value)
+    named = named_zone(value)
     m = _ISO_RE.search(value.strip())
     if not m:
         return _rfc2822(value) or parse_visible(value, named or default_tz)
@@ -89,7 +89,7 @@ _ZONE_ABBR_RE = re.compile(r"(?<![\w+-])(" + "|".join(sorted(ZONE_ABBREVIATIONS,
                            + r")(?![\w+\-−])")
 
 
-def _named_zone(value: str) -> tzinfo | None:
+def named_zone(value: str) -> tzinfo | None:
     """The fixed offset of a zone abbreviation in a machine date ("EDT", "CEST", "JST"), or None."""
     m = _ZONE_ABBR_RE.search(value)
     return timezone(timedelta(minutes=ZONE_ABBREVIATIONS[m.group(1)])) if m else None

@@ -371,10 +371,11 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
     st.og_type = meta("og:type")
     meta_pub = parse_iso(
         meta("article:published_time", "article:published:time", "pubdate", "datepublished", "publishdate", "date", "dc.date.issued",
-             "og:published_time", "publish-date"),
+             "og:published_time", "og:article:published_time", "publish-date"),
         default_tz,
     )
-    meta_mod = parse_iso(meta("article:modified_time", "article:modified:time", "lastmod", "datemodified", "og:updated_time"), default_tz)
+    meta_mod = parse_iso(meta("article:modified_time", "article:modified:time", "lastmod", "datemodified", "og:updated_time",
+                              "og:article:modified_time"), default_tz)
     st.published = _more_precise(st.published, meta_pub)
     st.updated = _more_precise(st.updated, meta_mod)
     if not st.published and times:
