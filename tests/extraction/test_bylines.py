@@ -15,11 +15,16 @@ TEXT = "".join(
 )
 
 
+HEADLINE = "<h1>Council approves the new budget after a long debate</h1>"
+
+
+def _html(body: str, head: str = "") -> str:
+    return ('<html lang="en"><head><title>Council approves the budget</title>'
+            f'<meta property="og:type" content="article">{head}</head><body>{body}</body></html>')
+
+
 def _authors(header: str, after: str = "") -> list[str]:
-    html = ('<html lang="en"><head><title>Council approves the budget</title>'
-            '<meta property="og:type" content="article"></head><body><main><article>'
-            f'<h1>Council approves the new budget after a long debate</h1>{header}'
-            f'<div class="story-body">{TEXT}</div>{after}</article></main></body></html>')
+    html = _html(f'<main><article>{HEADLINE}{header}<div class="story-body">{TEXT}</div>{after}</article></main>')
     a = extract_article(html, URL)
     assert a.is_article, a.reason
     return a.authors
@@ -49,10 +54,8 @@ def test_a_byline_below_the_photos_when_the_headline_heads_the_text_block() -> N
               + ", ".join(links[:3]) + " and " + links[3]
               + '</p></div></div><ul><li><time datetime="2016-09-19T07:46:01-04:00">Sept. 19, 2016</time></li>'
               "</ul></div>")
-    html = ('<html lang="en"><head><title>Council approves the budget</title>'
-            '<meta property="og:type" content="article"></head><body><div id="site-content"><article>'
-            f'<div class="story"><h1>Council approves the new budget after a long debate</h1>{photos}{byline}'
-            f"{TEXT}</div></article></div></body></html>")
+    html = _html(f'<div id="site-content"><article><div class="story">{HEADLINE}{photos}{byline}{TEXT}</div>'
+                 "</article></div>")
     a = extract_article(html, URL)
     assert a.is_article, a.reason
     assert a.authors == names
@@ -77,10 +80,7 @@ def test_the_author_meta_spells_a_name_the_byline_glued_to_labels() -> None:
     head = '<meta name="author" content="Sophie Foster">'
     box = ('<div class="byline"><span>Travel</span> By <a href="/authors/sophie-foster/">Sophie Foster</a>'
            '<span>Travel News Reporter</span> <time>11:58, 23 APR 2024</time></div>')
-    html = ('<html lang="en"><head><title>Council approves the budget</title>'
-            f'<meta property="og:type" content="article">{head}</head><body><main><article>'
-            f'<h1>Council approves the new budget after a long debate</h1>{box}'
-            f'<div class="story-body">{TEXT}</div></article></main></body></html>')
+    html = _html(f'<main><article>{HEADLINE}{box}<div class="story-body">{TEXT}</div></article></main>', head)
     a = extract_article(html, URL)
     assert a.authors == ["Sophie Foster"], a.byline
 
