@@ -227,6 +227,21 @@ def test_visible_standfirst_between_headline_and_body_is_the_lead() -> None:
     assert deck not in a.body
 
 
+def test_a_subtitle_opening_the_body_is_the_lead_and_a_subheading_inside_it_is_not() -> None:
+    """hankookilbo.com: the dek is the first block of the articleBody, <h2 class="sub-tit-ll"> with its
+    lines parted by <br>; the meta description is another text. mdr.de: <h3 class="subtitle"> headings
+    between the paragraphs stay headings of the body."""
+    lines = ["Council approves the budget after a year", "Schools and roads get the largest share",
+             "The town hall will be rebuilt by 2027"]
+    paras = "".join(f"<p>{_para(i)}</p>" for i in range(4))
+    a = _extract('<h1>Council approves the new budget after a long debate</h1><div itemprop="articleBody">'
+                 f'<h2 class="sub-tit-ll">{"<br>".join(lines)}</h2>{paras}'
+                 f'<h3 class="subtitle">What the vote means</h3>{paras.replace("Paragraph", "Part")}</div>',
+                 head='<meta name="description" content="A short summary that is not on the page at all.">')
+    assert a.lead == " ".join(lines)
+    assert lines[0] not in a.body and "What the vote means" in a.body
+
+
 @pytest.mark.parametrize("notice", [
     # ici.radio-canada.ca: an alert above the standfirst
     '<div class="e-notification-alert"><div class="content">Prenez note que cet article publié en 2017 '

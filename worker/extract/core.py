@@ -418,7 +418,8 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
         if len(text) < 30 or len(text) > 1500:
             continue
         if desc:
-            if similarity(text, desc) >= 0.35 or desc[:40].casefold() in text.casefold():
+            if similarity(text, desc) >= 0.35 or desc[:40].casefold() in text.casefold() or _heads_body(
+                    idx, el, container):
                 return text, el
             continue
         return text, el
@@ -426,6 +427,17 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
     if el is not None:
         return node_text(el), el
     return desc, None
+
+
+def _heads_body(idx: TagIndex, el: Tag, container: Tag | None) -> bool:
+    """``el`` opens the body: inside the body's container, before its first paragraph of text (a dek
+    set as the body's first block, hankookilbo's <h2 class="sub-tit-ll">), so it is the lead whatever
+    the description says."""
+    c = idx.pos.get(id(container)) if container is not None else None
+    e = idx.pos.get(id(el))
+    if c is None or e is None or not c < e <= idx.end[c]:
+        return False
+    return not any(idx.tags[i].name == "p" and short_text(idx.tags[i], 79) is None for i in range(c + 1, e))
 
 
 def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,

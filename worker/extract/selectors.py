@@ -30,6 +30,7 @@ LEAD_SELECTORS: tuple[str, ...] = (
     "[data-role=sapo]", "[data-slot=sapo]", "[itemprop=description]", ".detail-sapo", ".sapo_detail",
     ".sapo-detail", ".article-sapo", ".sapo", "[class*=sapo]", "p.description", ".article__sapo", ".lead",
     ".article-lead", ".article__lead", ".summary", ".article-summary", ".chapeau", ".excerpt", ".standfirst",
+    "[class*=sub-tit]", ".dek", ".deck", "[class*=article-dek]",
 )
 BODY_SELECTORS: tuple[str, ...] = (
     "[itemprop=articleBody]", "[data-role=content]", "[data-slot=content]", "article .fck_detail",
