@@ -240,6 +240,11 @@ def test_a_subtitle_opening_the_body_is_the_lead_and_a_subheading_inside_it_is_n
                  head='<meta name="description" content="A short summary that is not on the page at all.">')
     assert a.lead == " ".join(lines)
     assert lines[0] not in a.body and "What the vote means" in a.body
+    # without a description too, a subtitle-classed block after the first paragraph stays in the body
+    b = _extract('<h1>Council approves the new budget after a long debate</h1><div itemprop="articleBody">'
+                 f'{paras}<h2 class="sub-title">What the budget means for local schools and parks</h2>'
+                 f'{paras.replace("Paragraph", "Part")}</div>')
+    assert b.lead is None and "What the budget means for local schools and parks" in b.body
 
 
 @pytest.mark.parametrize("notice", [

@@ -72,6 +72,10 @@ def test_co_writers_beside_the_first_writers_link() -> None:
     header = ('<p><a rel="author" href="/profile/julia-carrie-wong">Julia Carrie Wong</a> in '
               '<a href="/us-news/north-dakota">North Dakota</a></p>')
     assert _authors(header) == ["Julia Carrie Wong"]
+    # more links to the same writer's pages are not co-writers
+    for extra in ('<a rel="author" href="/author/jane-doe/feed/">RSS</a>', '<a href="/author/jane-doe/">View all posts</a>'):
+        header = f'<p><a rel="author" href="/author/jane-doe/">Jane Doe</a> {extra}</p>'
+        assert _authors(header) == ["Jane Doe"], extra
 
 
 def test_the_author_meta_spells_a_name_the_byline_glued_to_labels() -> None:
@@ -83,6 +87,19 @@ def test_the_author_meta_spells_a_name_the_byline_glued_to_labels() -> None:
     html = _html(f'<main><article>{HEADLINE}{box}<div class="story-body">{TEXT}</div></article></main>', head)
     a = extract_article(html, URL)
     assert a.authors == ["Sophie Foster"], a.byline
+
+
+@pytest.mark.parametrize(("box", "metas", "authors"), [
+    # two writers, one name inside the other: each stays as the meta gives it
+    ('<div class="byline">By John Smith Jr. and John Smith</div>', ["John Smith Jr.", "John Smith"],
+     ["John Smith Jr.", "John Smith"]),
+    # a meta name inside another word is no match ("Ann Lee" in "Joann Leeds")
+    ('<div class="byline">By Joann Leeds</div>', ["Ann Lee"], ["Joann Leeds"]),
+])
+def test_author_metas_do_not_rename_other_writers(box: str, metas: list[str], authors: list[str]) -> None:
+    head = "".join(f'<meta name="author" content="{m}">' for m in metas)
+    html = _html(f'<main><article>{HEADLINE}{box}<div class="story-body">{TEXT}</div></article></main>', head)
+    assert [n.rstrip(".") for n in extract_article(html, URL).authors] == [n.rstrip(".") for n in authors]
 
 
 @pytest.mark.parametrize("header", [

@@ -182,6 +182,24 @@ def test_a_page_cut_inside_its_title() -> None:
     _run("<html><head><title>" + "Headline of the day - More news | " * 8000)
 
 
+@pytest.mark.parametrize("kind", ["dated-canonical", "cdata-ld", "broken-canonical"])
+def test_hostile_canonical_addresses_and_structured_data(kind: str) -> None:
+    """Inputs a review of the dated-address and CDATA rules found slow or failing: a canonical address of
+    45,000 characters of dashed words took the dated-story check 18 s (quadratic backtracking); a
+    CDATA-wrapped JSON-LD padded with spaces; a canonical that is no valid URL."""
+    para = "<p>" + "A sentence of the article body with enough words to count as text. " * 4 + "</p>"
+    if kind == "dated-canonical":
+        head = '<link rel="canonical" href="https://x.example/2016/12/' + "ab-" * 15000 + '/x/">'
+    elif kind == "cdata-ld":
+        head = ('<script type="application/ld+json"><![CDATA[ {"@type": "NewsArticle", "headline": "T"}'
+                + " " * 300_000 + "x ]]></script>")
+    else:
+        head = '<link rel="canonical" href="http://[broken/2016/12/a-b-c">'
+    a = _run(f"<html><head>{head}</head><body><article><h1>Regular headline</h1>{para * 4}</article></body></html>",
+             "https://x.example/2016/12/regular-story-today")
+    assert a.is_article, a.reason
+
+
 @pytest.mark.parametrize("kind", ["product-wrapper", "shop-links", "empty-nesting"])
 def test_thousands_of_product_images_or_nested_wrappers(kind: str) -> None:
     """Inputs that a review of the product-card and byline rules found quadratic (34 s for 4,000 images in

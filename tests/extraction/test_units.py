@@ -149,6 +149,12 @@ def test_a_date_line_between_headline_and_text(header: str, iso: str) -> None:
     assert a.published is not None and a.published.isoformat() == iso
 
 
+def test_a_zone_written_in_the_date_line_wins_over_the_sites_zone() -> None:
+    page = _dated_page("<div>December 16, 2016, 4:19 PM EST</div>")
+    a = extract_article(page.replace('lang="en"', 'lang="de"'), "https://news.example.de/story.html")
+    assert a.published is not None and a.published.isoformat() == "2016-12-16T16:19:00-05:00"
+
+
 def test_a_date_in_the_text_is_no_publication_date() -> None:
     page = _dated_page("").replace("<p>Paragraph 3", "<p>March 1, 2024</p><p>Paragraph 3")
     assert extract_article(page, "https://news.example.com/story.html").published is None

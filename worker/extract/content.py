@@ -705,15 +705,24 @@ def decide_is_article(result: BodyResult, container: Tag | None, has_article_ld:
     return True, None
 
 
-#: A story's address that names its day: /2016/12/<slug>/ or /2016/12/05/<slug>, the slug of three
-#: words at least (an archive of the month, /2016/12/, is no story).
-_DATED_STORY_RE = re.compile(
-    r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/?#]*?[^\W\d_]\w*-\w+-\w+[^/?#]*/?$")
+#: A dated story's address: /YYYY/MM/ or /YYYY/MM/DD/, then one last path segment, the story's slug.
+_DATED_PATH_RE = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?")
+_MAX_SLUG = 300
 
 
 def is_dated_story_url(url: str) -> bool:
-    """Whether ``url``'s path is a dated story's (:data:`_DATED_STORY_RE`)."""
-    return bool(_DATED_STORY_RE.search(urlsplit(url).path))
+    """Whether ``url``'s path names a day and a story: /2016/12/<slug>/ or /2016/12/05/<slug>, the slug of
+    three words at least (an archive of the month, /2016/12/, is no story)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    m = _DATED_PATH_RE.search(path)
+    if m is None:
+        return False
+    slug = path[m.end():].rstrip("/")
+    return (0 < len(slug) <= _MAX_SLUG and "/" not in slug and slug.count("-") >= 2
+            and any(c.isalpha() for c in slug))
 
 
 # ----------------------------------------------------------------------------- photos outside the walk

@@ -131,7 +131,10 @@ def _is_home_page(url: str, canonical: str | None) -> bool:
     for u in (canonical, url):
         if not u:
             continue
-        parts = urlsplit(u)
+        try:
+            parts = urlsplit(u)
+        except ValueError:  # a broken canonical ("http://[bad/…"): the page's own URL decides
+            continue
         if parts.scheme in ("http", "https") and parts.netloc:
             return parts.path in ("", "/") and not parts.query
     return False
@@ -417,9 +420,11 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
         text = node_text(el)
         if len(text) < 30 or len(text) > 1500:
             continue
+        heads = _heads_body(idx, el, container)
+        if heads is False:
+            continue  # inside the body after its first paragraph: a subheading or a box, not the lead
         if desc:
-            if similarity(text, desc) >= 0.35 or desc[:40].casefold() in text.casefold() or _heads_body(
-                    idx, el, container):
+            if similarity(text, desc) >= 0.35 or desc[:40].casefold() in text.casefold() or heads:
                 return text, el
             continue
         return text, el
@@ -429,14 +434,14 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
     return desc, None
 
 
-def _heads_body(idx: TagIndex, el: Tag, container: Tag | None) -> bool:
-    """``el`` opens the body: inside the body's container, before its first paragraph of text (a dek
-    set as the body's first block, hankookilbo's <h2 class="sub-tit-ll">), so it is the lead whatever
-    the description says."""
+def _heads_body(idx: TagIndex, el: Tag, container: Tag | None) -> bool | None:
+    """Where ``el`` stands in the body's container: True when it opens it, before its first paragraph of
+    text (a dek set as the body's first block, hankookilbo's <h2 class="sub-tit-ll">: the lead whatever
+    the description says); False when it comes after that paragraph; None outside the container."""
     c = idx.pos.get(id(container)) if container is not None else None
     e = idx.pos.get(id(el))
     if c is None or e is None or not c < e <= idx.end[c]:
-        return False
+        return None
     return not any(idx.tags[i].name == "p" and short_text(idx.tags[i], 79) is None for i in range(c + 1, e))
 
 
@@ -485,12 +490,10 @@ def _date_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | No
         line = short_text(el, 60)
         if not line or not is_date_line(line, strict=False):
             continue
-        dt = find_written_date(line, tz, language) or find_visible_date(line, tz)
+        zone = named_zone(line) or tz  # "4:19 PM EST" on any site is Eastern time
+        dt = find_written_date(line, zone, language) or find_visible_date(line, zone)
         if dt is None:
             continue
-        zone = named_zone(line)
-        if zone is not None and dt.tzinfo is None:
-            dt = dt.replace(tzinfo=zone)
         if not _UPDATED_RE.match(line):
             return dt
         updated = updated or dt
@@ -516,10 +519,14 @@ def _as_meta_names(authors: list[str], meta: list[str]) -> list[str]:
     ("Travel By Sophie FosterTravel": a section label glued on both sides; the meta says "Sophie Foster")."""
     if not meta:
         return authors
+    exact = {m.casefold() for m in meta}
     out: list[str] = []
     for name in authors:
         low = name.casefold()
-        inner = next((m for m in meta if 1 < len(m.split()) and m.casefold() in low and m.casefold() != low), None)
+        inner = None
+        if low not in exact:  # a name the meta gives as it is stays as it is
+            inner = next((m for m in meta if 1 < len(m.split())
+                          and re.search(rf"(?<![^\W\d_]){re.escape(m.casefold())}", low)), None)
         out.append(inner or name)
     return list(dict.fromkeys(out))
 
@@ -529,12 +536,18 @@ def _co_writers(el: Tag) -> str | None:
     <a rel=author>Sam Levin</a>", the Guardian) when the selector matched the first link alone."""
     if el.name != "a" or not isinstance(el.parent, Tag):
         return None
-    line = el.parent
-    links = line.find_all("a", limit=_MAX_CO_WRITERS + 1)
-    if not 2 <= len(links) <= _MAX_CO_WRITERS or not all(_writer_href(a) for a in links):
+    links = el.parent.find_all("a", limit=_MAX_CO_WRITERS + 1)
+    if len(links) > _MAX_CO_WRITERS or not all(_writer_href(a) for a in links):
         return None
-    text = node_text(line)
-    return text if len(text) <= 160 else None
+    writers: dict[str, str] = {}  # a writer's page -> the name on its first link ("RSS", "Contact" follow)
+    for a in links:
+        page = attr(a, "href").split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
+        page = re.sub(r"/(?:feed|rss|contact|posts?)$", "", page)
+        name = node_text(a)
+        if name and page not in writers:
+            writers[page] = name
+    names = list(dict.fromkeys(writers.values()))
+    return ", ".join(names) if len(names) >= 2 else None
 
 
 _MAX_CO_WRITERS = 8

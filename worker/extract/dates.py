@@ -43,9 +43,10 @@ def _tz_from(text: str | None, default: tzinfo | None) -> tzinfo | None:
 
 
 #: Zone abbreviations that name one offset (minutes east of UTC) wherever they are written. Not
-#: "IST" (India, Ireland, Israel) nor "CST" (the US centre, China, Cuba): those stay unread.
+#: "IST" (India, Ireland, Israel), "CST" (the US centre, China, Cuba) nor "BST" (British summer time,
+#: Bangladesh): those stay unread.
 ZONE_ABBREVIATIONS: dict[str, int] = {
-    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "MEZ": 60, "MESZ": 120,
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "CET": 60, "CEST": 120, "MEZ": 60, "MESZ": 120,
     "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360,
     "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "ICT": 420, "WIB": 420, "SGT": 480,
     "HKT": 480, "PHT": 480, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480,

@@ -82,7 +82,6 @@ def _walk_ld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
 
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CDATA_START_RE = re.compile(r"^(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?")
-_CDATA_END_RE = re.compile(r"(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
 
 
 def _local_time_marked_utc(published: datetime, times: list[str]) -> datetime:
@@ -105,7 +104,8 @@ def _load_json(text: str) -> Any:
         text = text.removeprefix("<!--").removesuffix("-->").strip()
     # an XHTML habit: the script's text wrapped in a CDATA section ("//<![CDATA[ … //]]>" too)
     if "<![CDATA[" in text[:40]:
-        text = _CDATA_END_RE.sub("", _CDATA_START_RE.sub("", text, count=1), count=1)
+        text = _CDATA_START_RE.sub("", text, count=1).rstrip().removesuffix("*/").rstrip().removesuffix("]]>")
+        text = text.rstrip().removesuffix("//").removesuffix("/*")
     text = _CTRL_RE.sub(" ", text)
     try:
         return json.loads(text, strict=False)

@@ -108,7 +108,7 @@ BY_RE = re.compile(r"^(?:(?:(?:written|posted|words|story|text|reported|reportin
                    re.I)
 # what may follow the names on a "By" line: "By Michael Larabel in Valve on 1 June 2019", "By Jane Doe
 # for The Guardian", "Posted by Jane Doe on March 3"
-_BY_TAIL_RE = re.compile(r"\s+(?:in|on|at|for|updated|published)\s+\S")
+_BY_TAIL_RE = re.compile(r"\s+(?:in|on|at|for|updated|published)\s+\S", re.I)
 # small words inside names ("Ludwig van Beethoven", "Ana de Armas", "Tomás del Río")
 NAME_PARTICLES = frozenset("van von der den de del della di da do dos das du le la bin ibn al el ter zu".split())
 _NAME_CHARS_RE = re.compile(r"[^\W\d_]|[\s.'’-]")
