@@ -8,7 +8,7 @@ import re
 
 from bs4 import Tag
 
-from worker.extract.dom import TagIndex, attr, classes_and_id, node_text, short_text
+from worker.extract.dom import TagIndex, attr, classes_and_id, is_text_paragraph, node_text, short_text
 from worker.extract.selectors import AUTHOR_PATH_RE, OTHER_STORIES_RE
 from worker.extract.text import BY_RE, LINK_LABEL_WORDS, NAME_PARTICLES, looks_like_names
 
@@ -69,13 +69,40 @@ def _mentioned(a: Tag, name: str) -> bool:
     return text is None or (len(text) > len(name) + 20 and not BY_RE.match(text))
 
 
+def is_writer_link(a: Tag) -> bool:
+    """A link to a writer's page: rel=author or a writer path ("/author/jane-doe", "/profile/sam-levin")."""
+    return "author" in attr(a, "rel").lower().split() or bool(AUTHOR_PATH_RE.search(attr(a, "href").split("?", 1)[0]))
+
+
 def _writer_link(el: Tag) -> str | None:
     """The name of a link to a writer's page, or None."""
-    href = attr(el, "href").split("?", 1)[0]
-    if not (AUTHOR_PATH_RE.search(href) or "author" in attr(el, "rel").lower().split()):
+    if not is_writer_link(el):
         return None
     text = node_text(el)
     return text if _name_like(text) else None
+
+
+_MAX_CO_WRITERS = 8
+
+
+def co_writers(el: Tag) -> str | None:
+    """The writers of the line holding a writer's link and its co-writers' ("<a rel=author>Julia Carrie
+    Wong</a> and <a rel=author>Sam Levin</a>", the Guardian) when a byline selector matched the first
+    link alone; None unless the line links two writers' pages or more, and only those."""
+    if el.name != "a" or not isinstance(el.parent, Tag):
+        return None
+    links = el.parent.find_all("a", limit=_MAX_CO_WRITERS + 1)
+    if len(links) > _MAX_CO_WRITERS or not all(is_writer_link(a) for a in links):
+        return None
+    writers: dict[str, str] = {}  # a writer's page -> the name on its first link ("RSS", "Contact" follow)
+    for a in links:
+        page = attr(a, "href").split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
+        page = re.sub(r"/(?:feed|rss|contact|posts?)$", "", page)
+        name = node_text(a)
+        if name and page not in writers:
+            writers[page] = name
+    names = list(dict.fromkeys(writers.values()))
+    return ", ".join(names) if len(names) >= 2 else None
 
 
 def byline_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | None) -> str | None:
@@ -93,7 +120,7 @@ def byline_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | N
     text_began = False  # the body's first paragraph of prose is passed: its links are mentions
     for i in range(lo, min(hi, len(idx.tags))):
         el = idx.tags[i]
-        if el.name == "p" and i >= body_start and not text_began and short_text(el, 79) is None:
+        if i >= body_start and not text_began and is_text_paragraph(el):
             text_began = True
         if el.name == "a":
             if text_began and i > by_end:

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup, Tag
 
 from worker.extract.article import Article
 from worker.extract.blocks import Block, BodyResult
-from worker.extract.bylines import byline_near_headline, search_window
+from worker.extract.bylines import byline_near_headline, co_writers, search_window
 from worker.extract.charset import decode_html
 from worker.extract.content import (
     CJK_RE,
@@ -52,12 +52,11 @@ from worker.extract.dates import (
     parse_visible,
     site_zone,
 )
-from worker.extract.dom import TagIndex, attr, node_text, registered_name, short_text
+from worker.extract.dom import TagIndex, attr, is_text_paragraph, node_text, registered_name, short_text
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
 from worker.extract.selectors import (
-    AUTHOR_PATH_RE,
     BODY_SELECTORS,
     BREADCRUMB_SELECTORS,
     BYLINE_SELECTORS,
@@ -442,7 +441,7 @@ def _heads_body(idx: TagIndex, el: Tag, container: Tag | None) -> bool | None:
     e = idx.pos.get(id(el))
     if c is None or e is None or not c < e <= idx.end[c]:
         return None
-    return not any(idx.tags[i].name == "p" and short_text(idx.tags[i], 79) is None for i in range(c + 1, e))
+    return not any(is_text_paragraph(idx.tags[i]) for i in range(c + 1, e))
 
 
 def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
@@ -483,7 +482,7 @@ def _date_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | No
     updated: datetime | None = None
     for i in range(lo, min(hi, len(idx.tags))):
         el = idx.tags[i]
-        if el.name == "p" and i >= body_start and short_text(el, 79) is None:
+        if i >= body_start and is_text_paragraph(el):
             break  # the text has begun: a date further on is one the text speaks of
         if el.name in ("a", "script", "style") or idx.end[i] - i > 6:
             continue
@@ -510,7 +509,7 @@ def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) ->
         for el in idx.select_all(BYLINE_SELECTORS, region, limit=2):
             t = node_text(el)
             if t and len(t) <= 80:
-                return _co_writers(el) or t
+                return co_writers(el) or t
     return None
 
 
@@ -529,33 +528,6 @@ def _as_meta_names(authors: list[str], meta: list[str]) -> list[str]:
                           and re.search(rf"(?<![^\W\d_]){re.escape(m.casefold())}", low)), None)
         out.append(inner or name)
     return list(dict.fromkeys(out))
-
-
-def _co_writers(el: Tag) -> str | None:
-    """The line holding a writer's link and its co-writers' ("<a rel=author>Julia Carrie Wong</a> and
-    <a rel=author>Sam Levin</a>", the Guardian) when the selector matched the first link alone."""
-    if el.name != "a" or not isinstance(el.parent, Tag):
-        return None
-    links = el.parent.find_all("a", limit=_MAX_CO_WRITERS + 1)
-    if len(links) > _MAX_CO_WRITERS or not all(_writer_href(a) for a in links):
-        return None
-    writers: dict[str, str] = {}  # a writer's page -> the name on its first link ("RSS", "Contact" follow)
-    for a in links:
-        page = attr(a, "href").split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
-        page = re.sub(r"/(?:feed|rss|contact|posts?)$", "", page)
-        name = node_text(a)
-        if name and page not in writers:
-            writers[page] = name
-    names = list(dict.fromkeys(writers.values()))
-    return ", ".join(names) if len(names) >= 2 else None
-
-
-_MAX_CO_WRITERS = 8
-
-
-def _writer_href(a: Tag) -> bool:
-    """A link to a writer's page (rel=author or a writer path: "/profile/sam-levin")."""
-    return "author" in attr(a, "rel").lower().split() or bool(AUTHOR_PATH_RE.search(attr(a, "href").split("?", 1)[0]))
 
 
 def _people(names: list[str], site: set[str]) -> list[str]:

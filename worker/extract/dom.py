@@ -291,6 +291,11 @@ def registered_name(host: str) -> str:
     return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
 
 
+def is_text_paragraph(el: Tag) -> bool:
+    """A <p> of 80 characters or more: prose, where a page's text has begun (not a byline or date line)."""
+    return el.name == "p" and short_text(el, 79) is None
+
+
 def short_text(el: Tag, limit: int) -> str | None:
     """The text of ``el`` when it has at most ``limit`` characters, else None (stops reading early)."""
     n = 0
