@@ -225,6 +225,40 @@ def producer(db_url: str, broker: str) -> Any:
     return create_app(Settings(database_url=db_url, broker_url=broker))
 
 
+def ledger_publisher(app: Any) -> Callable[[str, str, int | None], None]:
+    """The ledger's ``publish`` callback on the test's producer app: one ingest task under a given id."""
+    from worker.celery_app import Queue, TaskName
+
+    def publish(task_id: str, url: str, source_id: int | None) -> None:
+        app.send_task(TaskName.ingest_url.value, args=[url], kwargs={"source_id": source_id}, task_id=task_id,
+                      queue=Queue.ingest.value)
+
+    return publish
+
+
+class Reaper:
+    """The task ledger's reaper (worker/ledger.py) run by the test every ``every`` seconds, as beat runs it
+    in production (these tests start no beat): tasks the broker lost for good are sent again."""
+
+    def __init__(self, engine: Any, broker: str, publish: Callable[[str, str, int | None], None], *,
+                 every: float = 3.0, grace: float = 5.0) -> None:
+        self.engine, self.broker, self.publish = engine, broker, publish
+        self.every, self.grace = every, grace
+        self.requeued: list[str] = []
+        self._last = 0.0
+
+    def __call__(self) -> None:
+        if time.monotonic() - self._last < self.every:
+            return
+        from worker import ledger
+        from worker.celery_app import Queue
+
+        report = ledger.requeue_lost(self.engine, broker_url=self.broker, queues=[q.value for q in Queue],
+                                     publish=self.publish, grace=self.grace)
+        self.requeued += report.requeued
+        self._last = time.monotonic()
+
+
 def send_urls(app: Any, urls: list[str], source_id: int | None = None) -> list[str]:
     ids = []
     for url in urls:
@@ -255,9 +289,10 @@ def all_attempts(db_url: str) -> list[FetchAttempt]:
 
 
 def wait_final(db_url: str, task_ids: list[str], *, timeout: float, log: Any = None,
-               worker: Any = None) -> dict[str, FetchAttempt]:
+               worker: Any = None, tick: Callable[[], None] | None = None) -> dict[str, FetchAttempt]:
     """The final attempt of each task id, waiting up to ``timeout`` s. ``worker``: the worker's
-    process; if it exits meanwhile, fail at once (with the log's tail) instead of waiting."""
+    process; if it exits meanwhile, fail at once (with the log's tail) instead of waiting. ``tick``:
+    called on each look (a :class:`Reaper`)."""
     deadline = time.monotonic() + timeout
     done: dict[str, FetchAttempt] = {}
     while time.monotonic() < deadline:
@@ -272,6 +307,8 @@ def wait_final(db_url: str, task_ids: list[str], *, timeout: float, log: Any = N
             continue
         if all(t in done for t in task_ids):
             return done
+        if tick is not None:
+            tick()
         time.sleep(0.3)
     missing = [t for t in task_ids if t not in done]
     tail = log.read_text(errors="replace")[-4000:] if log is not None else ""

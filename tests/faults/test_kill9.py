@@ -19,7 +19,7 @@ from tests.faults import support as fs
 from tests.faults.support import FaultServer, send, tiny_article
 from tests.support.services import celery_worker, fresh_redis_url, service_env
 from worker import ledger
-from worker.celery_app import Queue, TaskName
+from worker.celery_app import Queue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -40,12 +40,8 @@ def test_kill9_mid_batch_then_new_worker_stores_all_exactly_once(pg_url, tmp_pat
     engine = make_engine(pg_url)
     client = redis.Redis.from_url(broker)
     app = fs.producer(pg_url, broker)
-
-    def publish(task_id: str, url: str, source_id: int | None) -> None:
-        app.send_task(TaskName.ingest_url.value, args=[url], kwargs={"source_id": source_id}, task_id=task_id,
-                      queue=Queue.ingest.value)
-
-    requeued: list[str] = []
+    publish = fs.ledger_publisher(app)
+    reaper = fs.Reaper(engine, broker, publish, every=REAPER_EVERY, grace=REAPER_GRACE)
     try:
         with FaultServer(routes) as site:
             ids = ledger.enqueue_many(engine, items=[(site.url(f"/k/{i}"), None) for i in range(N)], publish=publish)
@@ -61,7 +57,6 @@ def test_kill9_mid_batch_then_new_worker_stores_all_exactly_once(pg_url, tmp_pat
             for _ in range(LOST_BY_HAND):
                 assert client.rpop(Queue.ingest.value) is not None  # BRPOP's end of the list
             with celery_worker(env, tmp_path / "second.log", concurrency=4):
-                last_pass = 0.0
                 while True:
                     finals = fs.final_attempts(pg_url)
                     if all(t in finals for t in ids):
@@ -69,11 +64,7 @@ def test_kill9_mid_batch_then_new_worker_stores_all_exactly_once(pg_url, tmp_pat
                     assert time.monotonic() - t_kill < 180, (
                         f"{sum(1 for t in ids if t not in finals)} tasks without a final attempt\n"
                         + (tmp_path / "second.log").read_text()[-3000:])
-                    if time.monotonic() - last_pass >= REAPER_EVERY:
-                        report = ledger.requeue_lost(engine, broker_url=broker, queues=[q.value for q in Queue],
-                                                     publish=publish, grace=REAPER_GRACE)
-                        requeued += report.requeued
-                        last_pass = time.monotonic()
+                    reaper()
                     time.sleep(0.3)
                 deadline = time.monotonic() + 10  # the ledger row is marked right after the final attempt
                 while True:
@@ -89,12 +80,12 @@ def test_kill9_mid_batch_then_new_worker_stores_all_exactly_once(pg_url, tmp_pat
     rows, keys = fs.article_counts(pg_url)
     attempts = fs.all_attempts(pg_url)
     print(f"\nkill -9: {at_kill} of {N} stored when the worker was killed; after a new worker: rows={rows} "
-          f"distinct keys={keys}; {len(attempts)} attempts for {N} URLs; {len(requeued)} task(s) requeued by the "
+          f"distinct keys={keys}; {len(attempts)} attempts for {N} URLs; {len(reaper.requeued)} task(s) requeued by the "
           f"ledger's reaper ({LOST_BY_HAND} taken off the queue by hand); done {t_done - t_kill:.1f} s after the "
           f"kill, {t_done - t0:.1f} s in all; ledger rows still pending: {pending}")
     assert rows == keys == N
     assert {f.outcome for f in finals.values()} <= {"stored", "duplicate"}
     assert sum(1 for f in finals.values() if f.outcome == "stored") >= N - 20
-    assert len(requeued) >= LOST_BY_HAND and len(set(requeued)) == len(requeued)
-    assert set(requeued) <= set(ids)  # sent again under the same task ids
+    assert len(reaper.requeued) >= LOST_BY_HAND and len(set(reaper.requeued)) == len(reaper.requeued)
+    assert set(reaper.requeued) <= set(ids)  # sent again under the same task ids
     assert pending == 0

@@ -22,6 +22,7 @@ from storage.models import Article, ArticleEvent
 from tests.faults import support as fs
 from tests.faults.support import FaultServer, TCPProxy, free_port, send, tiny_article
 from tests.support.services import celery_worker, fresh_redis_url, service_env
+from worker import ledger
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -198,12 +199,17 @@ def test_redis_restart_mid_batch(pg_url, tmp_path, fast_limits):
                       NEWSINGEST_TASK_SOFT_TIME_LIMIT="20", NEWSINGEST_TASK_TIME_LIMIT="25")
     log = tmp_path / "worker.log"
     routes = {f"/r/{i}": _slow_page(i, "redis") for i in range(N)}
+    engine = make_engine(pg_url)
     first = redis_server(port, tmp_path / "redis")
     first.__enter__()
     try:
         with FaultServer(routes) as site, celery_worker(env, log, concurrency=2) as worker:
             app = fs.producer(pg_url, broker)
-            ids = fs.send_urls(app, [site.url(f"/r/{i}") for i in range(N)])
+            publish = fs.ledger_publisher(app)
+            # sent as the service sends them: recorded in the ledger first, so that a message Redis
+            # loses when it stops (taken off the queue by a BRPOP, not yet in ``unacked``) is sent again
+            ids = ledger.enqueue_many(engine, items=[(site.url(f"/r/{i}"), None) for i in range(N)],
+                                      publish=publish)
             app.pool.force_close_all()
             _wait_stored(pg_url, N // 4, 60, log)
             first.__exit__(None, None, None)  # SIGTERM: Redis goes away under the worker
@@ -212,17 +218,19 @@ def test_redis_restart_mid_batch(pg_url, tmp_path, fast_limits):
             time.sleep(3)  # Redis is down; the worker loses its connection
             with redis_server(port, tmp_path / "redis"):
                 t0 = time.monotonic()
-                finals = fs.wait_final(pg_url, ids, timeout=120, log=log, worker=worker)
+                reaper = fs.Reaper(engine, broker, publish)
+                finals = fs.wait_final(pg_url, ids, timeout=120, log=log, worker=worker, tick=reaper)
                 took = time.monotonic() - t0
                 alive = worker.poll() is None
     finally:
+        engine.dispose()
         if first is not None:
             first.__exit__(None, None, None)
     rows, keys = fs.article_counts(pg_url)
     text = log.read_text(errors="replace")
     print(f"\nredis restart: {at_stop}/{N} stored when Redis stopped; batch complete {took:.1f} s after the "
           f"restart; rows={rows} distinct={keys}; reconnect logged: {'Connection to broker lost' in text}; "
-          f"worker alive: {alive}")
+          f"worker alive: {alive}; lost by Redis and sent again by the ledger's reaper: {len(reaper.requeued)}")
     assert alive and "Unrecoverable error" not in text
     assert rows == keys == N
     assert {f.outcome for f in finals.values()} <= {"stored", "duplicate"}
