@@ -122,6 +122,32 @@ def test_a_utc_time_the_page_shows_as_local_clock_reading_is_local() -> None:
     assert other.published.isoformat() == "2019-04-19T20:00:00+00:00"
 
 
+@pytest.mark.parametrize(
+    ("published", "time_el", "iso"),
+    [
+        # npr.org: <meta name="date"> gives the day, the page's <time> the minute
+        ('<meta name="date" content="2016-12-15">', '<time datetime="2016-12-15T15:33:00-05:00">3:33 PM ET</time>',
+         "2016-12-15T15:33:00-05:00"),
+        # a JSON-LD datePublished without a time, WordPress's entry-date <time> with it (landesspiegel.li)
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-06-30"}</script>',
+         '<time datetime="2025-06-30T07:48:14+02:00">30. Juni 2025</time>', "2025-06-30T07:48:14+02:00"),
+        # a <time> of another day (a teaser's) lends no time
+        ('<meta name="date" content="2016-12-15">', '<time datetime="2016-12-14T09:00:00-05:00">Dec 14</time>',
+         "2016-12-15T00:00:00+00:00"),
+        # a value with its own time keeps it, even at midnight
+        ('<meta name="date" content="2016-12-15T00:00:00Z">', '<time datetime="2016-12-15T15:33:00-05:00">x</time>',
+         "2016-12-15T00:00:00+00:00"),
+    ],
+)
+def test_a_published_day_takes_its_time_from_a_time_element_of_that_day(published: str, time_el: str,
+                                                                       iso: str) -> None:
+    html = (f'<html lang="en"><head><meta property="og:type" content="article">{published}</head><body>'
+            f'<article><h1>A headline of several words</h1>{time_el}<p>{"Words of the story. " * 30}</p>'
+            "</article></body></html>")
+    art = extract_article(html, "https://www.example.com/2016/12/15/story")
+    assert art.published is not None and art.published.isoformat() == iso
+
+
 def _dated_page(header: str) -> str:
     paras = "".join(f"<p>Paragraph {i}: the members argued for hours, and the vote, which had been postponed "
                     f"twice, was finally held late on Tuesday evening in the old town hall.</p>" for i in range(6))

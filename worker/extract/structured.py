@@ -98,6 +98,23 @@ def _local_time_marked_utc(published: datetime, times: list[str]) -> datetime:
     return published
 
 
+_DATE_ONLY_RE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_CLOCK_RE = re.compile(r"\d:\d\d")
+
+
+def _time_of_day(day: datetime, times: list[str]) -> datetime:
+    """A published value given as a date alone ("2016-12-15" in ``<meta name="date">``) takes its time
+    from the first ``<time datetime>`` of the page on that same day that has one (npr.org:
+    ``<time datetime="2016-12-15T15:33:00-05:00">``); else it stays as it is."""
+    for value in times[:8]:
+        if not _CLOCK_RE.search(value):
+            continue
+        dt = parse_iso(value, None)
+        if dt is not None and dt.tzinfo is not None and dt.date() == day.date():
+            return dt
+    return day
+
+
 def _load_json(text: str) -> Any:
     text = text.strip()
     if text.startswith("<!--"):
@@ -279,6 +296,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
     metas: dict[str, list[str]] = {}
     canonical: str | None = None
     times: list[str] = []
+    pub_raw: str | None = None  # the published value as the chosen source wrote it
 
     if idx is not None:
         order = sorted(i for n in ("script", "meta", "link", "time") for i in idx.by_name.get(n, []))
@@ -335,7 +353,9 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
             body = obj.get("articleBody")
             if isinstance(body, str) and not st.article_body:
                 st.article_body = unescape_deep(body)
-            st.published = st.published or parse_iso(_s(obj.get("datePublished")), default_tz)
+            if st.published is None:
+                pub_raw = _s(obj.get("datePublished"))
+                st.published = parse_iso(pub_raw, default_tz)
             st.updated = st.updated or parse_iso(_s(obj.get("dateModified")), default_tz)
             if not st.authors:
                 st.authors = _ld_authors(obj.get("author"), nodes)
@@ -369,19 +389,21 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         if value and value not in st.descriptions:
             st.descriptions.append(value)
     st.og_type = meta("og:type")
-    meta_pub = parse_iso(
-        meta("article:published_time", "article:published:time", "pubdate", "datepublished", "publishdate", "date", "dc.date.issued",
-             "og:published_time", "og:article:published_time", "publish-date"),
-        default_tz,
-    )
+    meta_pub_raw = meta("article:published_time", "article:published:time", "pubdate", "datepublished", "publishdate",
+                        "date", "dc.date.issued", "og:published_time", "og:article:published_time", "publish-date")
+    meta_pub = parse_iso(meta_pub_raw, default_tz)
     meta_mod = parse_iso(meta("article:modified_time", "article:modified:time", "lastmod", "datemodified", "og:updated_time",
                               "og:article:modified_time"), default_tz)
+    if st.published is None:
+        pub_raw = meta_pub_raw
     st.published = _more_precise(st.published, meta_pub)
     st.updated = _more_precise(st.updated, meta_mod)
     if not st.published and times:
         st.published = parse_iso(times[0], default_tz)
     elif st.published is not None and times:
         st.published = _local_time_marked_utc(st.published, times)
+        if pub_raw and _DATE_ONLY_RE.match(pub_raw):
+            st.published = _time_of_day(st.published, times)
     if not st.authors:
         dable = meta("dable:author")
         if dable:
