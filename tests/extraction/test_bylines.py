@@ -189,3 +189,16 @@ def test_a_by_line_wins_over_a_writer_link_later_in_the_text() -> None:
     html = '<p>By John Smith</p>'
     after = "".join(f"<p>{i}</p>" for i in range(3))
     assert _authors(html, after) == ["John Smith"]
+
+
+def test_a_byline_set_in_a_nav_is_kept_and_a_menu_is_not() -> None:
+    """ndtv.com: the byline sits in <nav class="pst-by"> beside the section link; a <nav> that names the
+    writer in markup (itemprop/rel author) is no navigation, while the site menu's <nav> still goes."""
+    byline = ('<nav class="pst-by"><span><a href="/india">All India</a></span><span>Edited by '
+              '<a href="/topic/swati-bhasin"><span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+              '<span itemprop="name">Swati Bhasin</span></span></a> (with inputs from Agencies)</span></nav>')
+    menu = '<nav class="menu"><a href="/india">India</a> <a href="/world">World news of the day</a></nav>'
+    html = _html(f'{menu}<main><article>{HEADLINE}{byline}<div class="story-body">{TEXT}</div></article></main>')
+    a = extract_article(html, URL)
+    assert a.authors == ["Swati Bhasin"]
+    assert "World news of the day" not in a.body

@@ -147,7 +147,7 @@ def prune_html(text: str) -> str | None:
             mark = "canonical" not in (el.get("rel") or "").lower()
         elif tag == "nav":
             label = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('aria-label') or ''}".lower()
-            mark = "breadcrumb" not in label and "crumb" not in label
+            mark = "breadcrumb" not in label and "crumb" not in label and not _holds_byline(el)
         elif tag in ("footer", "aside"):
             mark = not _inside(el, ("article", "main")) and not _keep_region(el, total_p)
         elif tag == "header":  # an <article>'s own header keeps its lead photo
@@ -408,6 +408,12 @@ def _noscript_image(el: etree._Element) -> bool:
         el.tag = "span"  # <picture><noscript><img></noscript></picture>: the image stays where it was
         return True
     return False
+
+
+def _holds_byline(el: etree._Element) -> bool:
+    """``el`` names the article's writer in markup (``itemprop="author"``, ``rel="author"``): a byline set
+    in a <nav> (ndtv's "pst-by"), not navigation."""
+    return bool(el.xpath(".//*[@itemprop='author' or @rel='author'][1]"))
 
 
 def _inside(el: etree._Element, names: tuple[str, ...]) -> bool:
