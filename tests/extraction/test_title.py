@@ -317,3 +317,26 @@ def test_og_title_with_a_mark_inside_a_word_does_not_replace_the_visible_title()
     html = _page("Neuinfektionen steigen in Bayern wieder deutlich an", og="Neu·infektionen steigen in Bayern wieder deutlich an")
     assert extract_article(html, "https://news.example.de/a.html").title == \
         "Neuinfektionen steigen in Bayern wieder deutlich an"
+
+
+def test_the_headline_shown_in_an_h2_under_a_breadcrumb_h1_heads_the_lead() -> None:
+    """funke's papers (morgenpost, waz, abendblatt): the <h1> is the SEO title in a breadcrumb <nav> that
+    pruning drops, the headline an <h2> in an <hgroup> with the standfirst after it; JSON-LD's
+    description is the video's. The <h2> showing JSON-LD's headline is the title's element, so the standfirst under it is the lead (not the video's description) and
+    the headline is not repeated in the body."""
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle",
+          "headline": "Ampeln tot, S-Bahnen stoppen: Wie sicher ist Deutschlands Stromnetz?",
+          "description": "Dicke Stromleitungen brennen, Zehntausende Menschen sind betroffen: so das Video."}
+    html = ('<html lang="de"><head><meta property="og:title" content="Stromausfall: Wie sicher ist unser Netz?">'
+            '<meta name="description" content="In Berlin brennen zwei Strommasten. Zehntausende sind ohne Energie.">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head><body>'
+            '<nav role="navigation" data-module-id="BreadcrumbModule"><a href="/">Start</a> <h1>Stromausfall Berlin: Ampeln, S-Bahnen – Wie sicher ist '
+            'unser Stromnetz?</h1></nav><article><hgroup><div>Stromausfall in Berlin</div>'
+            '<h2>Ampeln tot, S-Bahnen stoppen: Wie sicher ist Deutschlands Stromnetz?</h2></hgroup>'
+            '<div class="expressive-copy"><span>Berlin.</span> <span>In Berlin brennen zwei Strommasten. '
+            'Zehntausende sind ohne Energie.</span></div>'
+            f'<div class="article-body">{BODY}</div></article></body></html>')
+    a = extract_article(html, "https://www.morgenpost.de/politik/article409956720/stromnetz.html")
+    assert a.title == "Ampeln tot, S-Bahnen stoppen: Wie sicher ist Deutschlands Stromnetz?"
+    assert a.lead == "Berlin. In Berlin brennen zwei Strommasten. Zehntausende sind ohne Energie."
+    assert "Ampeln tot" not in a.body and a.body.startswith("Paragraph 0")

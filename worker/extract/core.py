@@ -366,6 +366,25 @@ def _document_title(soup: BeautifulSoup, st: Structured, host: str) -> str | Non
     return text
 
 
+def _heading_showing(idx: TagIndex, title: str, container: Tag | None, page_urls: tuple[str, ...]) -> Tag | None:
+    """The heading that shows ``title`` when the first <h1> did not (a section name or a breadcrumb's
+    SEO title in the <h1>, the headline set as an <h2> in an <hgroup>: funke's papers): an <h1>/<h2>
+    with the title's words, linking nowhere else, the last one before the body's container."""
+    key = _word_key(title)
+    if not key:
+        return None
+    c = idx.pos.get(id(container)) if container is not None else None
+    found: Tag | None = None
+    for i in sorted(idx.by_name.get("h1", []) + idx.by_name.get("h2", [])):
+        if c is not None and i > c:
+            break
+        el = idx.tags[i]
+        text = node_text(el)
+        if len(text) <= 300 and _word_key(text) == key and not _links_elsewhere(el, text, page_urls):
+            found = el
+    return found
+
+
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
                 host: str = "", container: Tag | None = None,
                 page_urls: tuple[str, ...] = ()) -> tuple[str | None, Tag | None]:
@@ -401,7 +420,8 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
     if first and _stands_as_headline(idx, first[1], first[0], container, page_urls, short_ok=doc_title is not None):
         return first
     if ref:
-        return (ref if st.headline else strip_site_suffix(ref, st.site_name, host, st.section)), None
+        title = ref if st.headline else strip_site_suffix(ref, st.site_name, host, st.section)
+        return title, _heading_showing(idx, title, container, page_urls)
     if first:
         return first
     t = soup.find("title")
