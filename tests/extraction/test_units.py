@@ -665,3 +665,29 @@ def test_a_graph_reference_finds_the_node_with_the_name() -> None:
 ])
 def test_bracketed_sources_are_not_co_writers(byline: str, authors: list[str]) -> None:
     assert parse_byline(byline)[0] == authors
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ("[class*=author]", ["a1", "a2", "a3", "a4"]),  # in any class name, in document order
+        ("[class$=-Byline]", ["a3"]),  # the attribute's end: the last class name
+        ("[class^=byline]", ["a4"]),  # its start: the first class name
+        ("[class=css-1 x-Byline]", []),  # (a value with a space: parsed as two selectors, matches nothing)
+        ("[class~=author-name]", ["a2"]),
+        ("[class*=nothere]", []),
+        ("div [class*=name]", ["a2"]),
+    ],
+)
+def test_class_attribute_selectors_on_the_index(selector: str, expected: list[str]) -> None:
+    """TagIndex runs ``[class…=value]`` tests only on tags with a class name holding the value; the
+    result is the same as testing every tag: CSS semantics on the whole attribute, document order."""
+    from bs4 import BeautifulSoup
+
+    from worker.extract.dom import TagIndex
+
+    soup = BeautifulSoup(
+        '<div><p id="a1" class="lead authorbox">x</p><span id="a2" class="author-name big">y</span></div>'
+        '<p id="a3" class="css-1wkce1i-author x-Byline">z</p><p id="a4" class="byline-authors">w</p>'
+        '<p id="a5" class="other">v</p>', "lxml")
+    assert [el.get("id") for el in TagIndex(soup).select(selector)] == expected

@@ -216,10 +216,22 @@ class TagIndex:
         if s.classes:
             return self.by_class.get(s.classes[0], [])
         if s.attrs:
-            return self.by_attr.get(s.attrs[0][0], [])
+            name, op, val = s.attrs[0]
+            if name == "class" and op is not None and val and not any(ch.isspace() for ch in val):
+                return self._class_candidates(val)
+            return self.by_attr.get(name, [])
         if s.tag is not None:
             return self.by_name.get(s.tag, [])
         return list(range(len(self.tags)))
+
+    def _class_candidates(self, val: str) -> list[int]:
+        """The tags with a class name holding ``val``: a superset of those a ``[class*=val]`` (``^=``,
+        ``$=``, ``=``, ``~=``) test on the class attribute can match when ``val`` has no space, so the
+        test runs on a few tags instead of every tag with a class."""
+        lists = [ids for c, ids in self.by_class.items() if val in c]
+        if len(lists) == 1:
+            return lists[0]
+        return sorted({i for ids in lists for i in ids})
 
     def select(self, selector: str, root: Tag | None = None, limit: int = 0) -> list[Tag]:
         try:
