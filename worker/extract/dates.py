@@ -85,6 +85,12 @@ def parse_iso(value: str | None, default_tz: tzinfo | None = VN_TZ) -> datetime 
     return _build(m["y"], m["m"], m["d"], m["H"], m["M"], m["S"], tz)
 
 
+def is_date_only(value: str) -> bool:
+    """``value`` is a machine date and nothing more: a day without time or offset ("2016-12-15")."""
+    m = _ISO_RE.fullmatch(value.strip())
+    return m is not None and m["H"] is None and m["tz"] is None
+
+
 # "GMT+7" is an offset, not GMT
 _ZONE_ABBR_RE = re.compile(r"(?<![\w+-])(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
                            + r")(?![\w+\-−])")

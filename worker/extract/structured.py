@@ -10,7 +10,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from worker.extract.dates import parse_iso
+from worker.extract.dates import is_date_only, parse_iso
 from worker.extract.dom import TagIndex
 from worker.extract.selectors import ARTICLE_TYPES, HOME_CRUMBS
 from worker.extract.text import clean, normalize_text, split_authors, unescape_deep
@@ -98,7 +98,6 @@ def _local_time_marked_utc(published: datetime, times: list[str]) -> datetime:
     return published
 
 
-_DATE_ONLY_RE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
 _CLOCK_RE = re.compile(r"\d:\d\d")
 
 
@@ -402,7 +401,7 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
         st.published = parse_iso(times[0], default_tz)
     elif st.published is not None and times:
         st.published = _local_time_marked_utc(st.published, times)
-        if pub_raw and _DATE_ONLY_RE.match(pub_raw):
+        if pub_raw and is_date_only(pub_raw):
             st.published = _time_of_day(st.published, times)
     if not st.authors:
         dable = meta("dable:author")
