@@ -423,6 +423,8 @@ def score_page(p: Page, art: dict[str, Any], acc: Acc, dump: list[dict[str, Any]
             dump.append(row)
         return
     acc.is_article.append(float(bool(art.get("is_article"))))
+    if not art.get("is_article"):
+        row["is_article"] = [True, False, art.get("reason")]
     if p.title is not None and norm(p.title):
         ok = norm(p.title) == norm(art.get("title"))
         acc.title.append(float(ok))

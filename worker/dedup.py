@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from w3lib.url import canonicalize_url
@@ -108,6 +108,11 @@ def choose_canonical(fetched_url: str, declared: str | None) -> str:
     URL on the same site as the fetched one (a canonical pointing elsewhere is ignored: that is
     how syndicated copies and hostile pages would otherwise overwrite another site's article),
     else the fetched URL. Both are returned normalised.
+
+    A canonical no story can have is ignored too: the site's home page named by a story (a CMS
+    setting every page's canonical to the front page would make every story one article and
+    overwrite it), and a path holding a script's unfilled value ("/undefined", "/null",
+    "{{url}}").
     """
     fetched = normalize_url(fetched_url)
     if not declared:
@@ -116,10 +121,25 @@ def choose_canonical(fetched_url: str, declared: str | None) -> str:
         candidate = normalize_url(declared)
     except InvalidURL:
         return fetched
+    if _broken_canonical(candidate, fetched):
+        return fetched
     same_site = _registered_part(urlsplit(candidate).hostname or "") == _registered_part(
         urlsplit(fetched).hostname or ""
     )
     return candidate if same_site else fetched
+
+
+_UNFILLED_SEGMENTS = frozenset({"undefined", "null", "none", "nan", "[object object]"})
+
+
+def _broken_canonical(candidate: str, fetched: str) -> bool:
+    """``candidate`` (normalised) is the home page while ``fetched`` is not, or its path holds a
+    segment a script left unfilled."""
+    home = urlsplit(canonical_key(candidate))
+    if home.path == "/" and not home.query and urlsplit(canonical_key(fetched)).path != "/":
+        return True
+    path = unquote(urlsplit(candidate).path).casefold()
+    return "{{" in path or "${" in path or any(seg in _UNFILLED_SEGMENTS for seg in path.split("/"))
 
 
 def normalize_text(text: str) -> str:

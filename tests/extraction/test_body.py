@@ -227,6 +227,21 @@ def test_visible_standfirst_between_headline_and_body_is_the_lead() -> None:
     assert deck not in a.body
 
 
+def test_a_dek_named_in_camel_case_inside_the_headline_block_is_the_lead() -> None:
+    # newyorker.com: <div class="SplitScreenContentHeaderDek-juoqbv"> inside the "…TitleBlock" with the <h1>;
+    # lrt.lt: a photo's <div class="media-block__description"> under the headline is its caption, no lead
+    deck = "The vote ends a year of wrangling over the money for schools, roads and the new town hall."
+    body = '<div class="article-body">' + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div>"
+    a = _extract('<header><div class="ContentHeaderTitleBlock-hlenF"><h1>Council approves the new budget after a '
+                 f'long debate</h1><div class="BaseText-fEohGt ContentHeaderDek-juoqbv">{deck}</div></div></header>'
+                 + body)
+    assert a.lead == deck and deck not in a.body
+    b = _extract('<h1>Council approves the new budget after a long debate</h1><div class="media-block">'
+                 '<img src="/hall.jpg"><div class="media-block__description">The old town hall seen from the '
+                 'market square on Tuesday evening / J. Doe photo</div></div>' + body)
+    assert b.lead is None
+
+
 def test_a_subtitle_opening_the_body_is_the_lead_and_a_subheading_inside_it_is_not() -> None:
     """hankookilbo.com: the dek is the first block of the articleBody, <h2 class="sub-tit-ll"> with its
     lines parted by <br>; the meta description is another text. mdr.de: <h3 class="subtitle"> headings
@@ -636,6 +651,16 @@ def test_relative_times_and_no_reproduction_notices_leave_the_body() -> None:
     assert a.body.startswith("Paragraph 0")
 
 
+def test_a_stamp_with_dotted_clock_times_leaves_the_body_and_a_dotted_number_stays() -> None:
+    # aftonbladet.se: "Uppdaterad 15.59 | Publicerad 14.14" between the byline and the text
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 '<p>Uppdaterad 15.59 | Publicerad 14.14</p><p>Oppdatert 09.05</p>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4))
+                 + "<p>Interest rose to 12.50 percent</p><p>Updated rules take effect in 2026</p></div></article>")
+    assert a.body.startswith("Paragraph 0")
+    assert "12.50 percent" in a.body and "Updated rules" in a.body
+
+
 def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
     # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
     text = " ".join(_para(i) for i in range(3))
@@ -643,6 +668,14 @@ def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in
                  f"<p>{text}</p><p>Sports</p></div></article>",
                  head=f'<meta name="description" content="{text[:150]}">')
     assert a.is_article and a.body.startswith("Paragraph 0") and a.lead is None
+
+
+def test_a_description_equal_to_the_only_paragraph_leaves_it_in_the_body() -> None:
+    # yahoo.com: a one-paragraph story whose meta description is that paragraph, word for word
+    text = " ".join(_para(i) for i in range(3))
+    a = _extract(f'<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 f"<p>{text}</p></div></article>", head=f'<meta name="description" content="{text}">')
+    assert a.body == text and a.lead is None
 
 
 def test_a_date_after_the_writers_name_and_role_heading_the_body_leaves_it() -> None:

@@ -71,6 +71,25 @@ def test_rel_canonical_same_site_is_taken_other_site_ignored():
     assert choose_canonical("https://sub.cafef.vn/a.chn", "https://cafef.vn/a.chn") == "https://cafef.vn/a.chn"
 
 
+@pytest.mark.parametrize("declared", [
+    "https://news.example.com/",  # a CMS naming the front page as every story's canonical
+    "https://www.news.example.com",
+    "https://news.example.com/news/undefined",  # yahoo.com: a script's unfilled value
+    "https://news.example.com/null",
+    "https://news.example.com/%7B%7Bcanonical%7D%7D",
+])
+def test_a_canonical_no_story_can_have_is_ignored(declared):
+    fetched = "https://news.example.com/2024/05/council-approves-budget"
+    assert choose_canonical(fetched, declared) == fetched
+
+
+def test_the_front_page_may_name_itself_and_an_amp_page_its_story():
+    assert choose_canonical("https://news.example.com/?utm_source=x", "https://www.news.example.com/") == \
+        "https://www.news.example.com/"
+    story = "https://news.example.com/2024/05/council-approves-budget"
+    assert choose_canonical(story + "/amp", story) == story
+
+
 def test_fingerprint_normalises_unicode_and_whitespace():
     composed = "Hội nghị tổng kết\n\n công tác năm 2023"
     import unicodedata

@@ -478,11 +478,11 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
     blocks = w.blocks
     # lead / title repeated inside the container
     skip_texts = {t.casefold() for t in (lead, title) if t}
-    cleaned: list[Block] = []
-    for i, b in enumerate(blocks):
-        if b.kind != "photo" and i < 6 and b.text.casefold() in skip_texts:
-            continue
-        cleaned.append(b)
+    cleaned = [b for i, b in enumerate(blocks) if b.kind == "photo" or i >= 6 or b.text.casefold() not in skip_texts]
+    if not any(b.kind != "photo" for b in cleaned):
+        # the lead's text is all the container says (a one-paragraph story whose description repeats
+        # it): that text is the body, not a repetition of it
+        cleaned = [b for b in blocks if b.kind == "photo" or not title or b.text.casefold() != title.casefold()]
     cleaned = _drop_caption_text(cleaned)
     result = BodyResult(related=w.related)
     # a byline heading the body ("By Brenda Goodman, MA")
@@ -557,11 +557,23 @@ _WORDY_RE = re.compile(r"[^\W\d_]{2,}")
 _MINUTES_END_RE = re.compile(r"\bmin\.?$", re.I)
 
 
+# the words a publication stamp says ("Uppdaterad 15.59 | Publicerad 14.14", "Oppdatert 12.03"), by which
+# a clock written with a dot ("15.59", which may be a number elsewhere) is known for one
+_STAMP_WORD_RE = re.compile(
+    r"\b(?:updated|published|posted|uppdaterad|publicerad|oppdatert|publisert|opdateret|udgivet|"
+    r"p(?:ä|a)ivitetty|julkaistu|aktualisiert|ver(?:ö|o)ffentlicht|stand|mis (?:à|a) jour|publi(?:é|e)|"
+    r"actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd)\b", re.I)
+_DOT_CLOCK_RE = re.compile(r"(?<![\d.,])\d{1,2}\.[0-5]\d(?![\d.,]\d)")
+
+
 def _time_stamp(b: Block) -> bool:
-    """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr"),
-    a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a player's "0:00"."""
+    """A short line around a clock time that is not a sentence: a dateline ("Stand: 26.04.2024, 20:44 Uhr",
+    "Uppdaterad 15.59 | Publicerad 14.14"), a live blog entry's stamp ("21 mins ago 11:48 Jon King"), a
+    player's "0:00"."""
     t = b.text
-    if b.kind != "p" or len(t) > 80 or not _STAMP_CLOCK_RE.search(t) or CJK_RE.search(t):
+    if b.kind != "p" or len(t) > 80 or CJK_RE.search(t):
+        return False
+    if not _STAMP_CLOCK_RE.search(t) and not (_STAMP_WORD_RE.search(t) and _DOT_CLOCK_RE.search(t)):
         return False
     if t.endswith((".", "!", "?", "…", "\"", "”")) and not _MINUTES_END_RE.search(t):
         return False
@@ -872,6 +884,17 @@ _LEAD_HINT_RE = re.compile(
     r"summary|standfirst|abstract|description|chapeau|sapo)",
     re.I,
 )
+# the same names set in CamelCase inside a longer class name ("SplitScreenContentHeaderDek-juoqbv")
+_CAMEL_LEAD_RE = re.compile(
+    r"(?<=[a-z])(?:Deck|Dek|Sub[Tt]itle|Subline|Sub[Hh]ead(?:line)?|Excerpt|Intro|Lead|Lede|Standfirst|Summary|"
+    r"Chapeau|Sapo)(?![a-z])")
+
+
+def _says_lead(tokens: str) -> bool:
+    """A class or id naming a standfirst."""
+    return bool(_LEAD_HINT_RE.search(tokens) or _CAMEL_LEAD_RE.search(tokens))
+
+
 _LEAD_SKIP_RE = re.compile(
     r"author|byline|date|time|meta|caption|credit|share|social|breadcrumb|kicker|label|categor|rubric|topic|"
     r"overline|eyebrow|copyright|photo|image|media|video|read|title|headline|bio|profile|"
@@ -881,6 +904,10 @@ _LEAD_SKIP_RE = re.compile(
 _LEAD_STOP = frozenset({"p", "div", "h2", "h3", "h4", "ul", "ol", "table", "figure", "img", "section", "article"})
 _LEAD_PASS = frozenset({"figure", "figcaption", "nav", "aside", "button", "time", "ul", "ol", "table", "form",
                         "script", "picture", "img", "header", "footer"})
+# wrappers that keep even a block named a standfirst out: a photo's description is its caption
+# ("has-video" on the article's wrapper only says the article has one)
+_LEAD_BOX_NEVER_RE = re.compile(r"author|byline|(?:^|[-_\s])bio(?:$|[-_\s])|profile|caption|teaser|related|promo|"
+                                r"(?<!has-)(?<!with-)(?:photo|image|media|video|galler|figure)", re.I)
 _AUTHOR_BOX_RE = re.compile(r"author|byline|(?:^|[-_\s])bio(?:$|[-_\s])|profile|caption", re.I)
 # names that are never a lead, even beside "subtitle"/"lead" ("article-subscribe--subtitle")
 _CTA_ATTR_RE = re.compile(r"(?:^|[-_\s=\"'])(?:cta|callout|promo)(?:$|[-_\s\"'])", re.I)
@@ -932,9 +959,12 @@ def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None
         # a name saying byline/caption/title/author on the block's wrappers always disqualifies (an
         # author card further up too); on the block itself only when it does not also say lead
         # ("article-subtitle")
-        if (not text or _LEAD_SKIP_RE.search(anc) or _LEAD_NEVER_RE.search(tokens)
+        # (a block named a standfirst may sit in the headline's block: "ContentHeaderTitleBlock")
+        says_lead = _says_lead(tokens)
+        if (not text or _LEAD_NEVER_RE.search(tokens)
+                or (_LEAD_BOX_NEVER_RE if says_lead else _LEAD_SKIP_RE).search(anc)
                 or _AUTHOR_BOX_RE.search(" ".join(ups[2:]))
-                or (_LEAD_SKIP_RE.search(tokens) and not _LEAD_HINT_RE.search(tokens))):
+                or (_LEAD_SKIP_RE.search(tokens) and not says_lead)):
             i = idx.end[i] + 1
             continue
         words = len(text.split())
@@ -949,7 +979,7 @@ def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None
             if not inside:
                 return el
             bold = el.find(["strong", "b"]) is not None and len(node_text(el.find(["strong", "b"]))) >= 0.8 * len(text)
-            if _LEAD_HINT_RE.search(tokens) or _BOLD_CLASS_RE.search(tokens) or bold:
+            if says_lead or _BOLD_CLASS_RE.search(tokens) or bold:
                 return el
             return None
         if inside and len(text) >= 40:
