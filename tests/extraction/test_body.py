@@ -661,6 +661,20 @@ def test_a_stamp_with_dotted_clock_times_leaves_the_body_and_a_dotted_number_sta
     assert "12.50 percent" in a.body and "Updated rules" in a.body
 
 
+def test_the_sites_calls_to_its_readers_leave_the_body_and_a_writers_note_stays() -> None:
+    # metro.co.uk, dailystar.co.uk, nationalpost.com: tip line, "follow us", newsletter offers under the
+    # story; breitbart: "SIGN UP FOR OUR NEWSLETTER" between the paragraphs
+    notices = ["Got a story? Get in touch with our news team by emailing us at webnews@example.com.",
+               "For more stories like this, check our news page.",
+               "For the latest breaking news from across the globe, sign up for our newsletters."]
+    note = "Jane Doe covers the council for the Courier. Follow her on Twitter @janedoe."
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 + f"<p>{_para(0)}</p><p>SIGN UP FOR OUR NEWSLETTER</p>"
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(1, 4)) + f"<p>{note}</p>"
+                 + "".join(f"<p>{n}</p>" for n in notices) + "</div></article>")
+    assert a.body.endswith(note) and "NEWSLETTER" not in a.body and "Paragraph 3" in a.body
+
+
 def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
     # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
     text = " ".join(_para(i) for i in range(3))

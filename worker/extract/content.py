@@ -509,13 +509,17 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
         elif len(b.text) <= 80 and b.kind == "p" and (_SOURCE_LINE_RE.match(b.text) or (
                 _EMAIL_RE.search(b.text) and len(b.text.split()) <= 6)):
             del cleaned[idx]  # "(Quelle: APA/dpa)", "Source: Reuters", a reporter's name and e-mail
+        elif b.kind == "p" and len(b.text) <= 300 and (_HOUSE_NOTICE_RE.match(b.text)
+                                                        or _NEWSLETTER_CALL_RE.search(b.text)):
+            del cleaned[idx]  # the site's own call to the reader after the story ("Got a story? …")
         elif result.byline is None and _is_byline_block(b):
             result.byline = b.text
             del cleaned[idx]
         idx -= 1
     # a date alone heads or ends a body (its first two or last block); a body with two date lines or
     # more is a timeline, whose dates head its entries
-    cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)]
+    cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)
+               and not (b.kind == "p" and len(b.text.split()) <= 8 and _HOUSE_NOTICE_RE.match(b.text))]
     texts = [i for i, b in enumerate(cleaned) if b.kind != "photo"]  # (edges counted once labels are gone)
     dated = sum(1 for i in texts if cleaned[i].kind == "p" and is_date_line(cleaned[i].text, strict=False))
     edges = set(texts[:2] + texts[-1:]) if dated < 2 else set()
@@ -524,6 +528,17 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
     return result
 
 
+# what a site says to its readers under every story: tip lines, "follow us", newsletter and app offers
+_HOUSE_NOTICE_RE = re.compile(
+    r"(?:got|have|do you have) a story\b|get in touch with (?:us|our)\b|for more stories like this\b|"
+    r"follow (?:us|[\w.&' -]{2,40}?) on (?:twitter|facebook|instagram|x|tiktok|linkedin|threads|whatsapp|telegram)\b|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|like us on facebook\b|"
+    r"download (?:our|the) [\w -]{0,30}app\b|folgen sie uns (?:auf|bei)\b",
+    re.I)
+# the same inside a closing paragraph ("For the latest news …, sign up for our newsletters.")
+_NEWSLETTER_CALL_RE = re.compile(
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|please bookmark \S+\.\w|"
+    r"our website is the place for\b", re.I)
 _SOURCE_LINE_RE = re.compile(r"\(?(?:Quelle|Quellen|Source|Sources|Fuente|Fonte|Kilde|Källa|Bron)\s*:", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LEADING_BYLINE_RE = re.compile(r"(?i:by|von|por|par|di|door|av|af)\s+[A-ZÀ-Þ][^\s.!?]*(?:\s+\S+){0,6}$")
