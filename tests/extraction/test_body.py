@@ -675,6 +675,18 @@ def test_the_sites_calls_to_its_readers_leave_the_body_and_a_writers_note_stays(
     assert a.body.endswith(note) and "NEWSLETTER" not in a.body and "Paragraph 3" in a.body
 
 
+def test_a_file_name_and_the_caption_of_a_placeholder_image_leave_the_body() -> None:
+    # al.com: "skimming scheme seized cash and cards.jpg" as a paragraph; timesofindia: a video's poster gif
+    # with <div class="img_cptn"> beside it
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 '<section><div class="video_blk"><img src="https://news.example.com/photo/42706777.gif" '
+                 'width="1" height="1"></div><div class="img_cptn">File photo of the town hall. (Reuters)</div>'
+                 '</section><p>seized cash and cards.jpg</p>'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4))
+                 + "<p>The budget file is called budget.png on the council site.</p></div></article>")
+    assert a.body.startswith("Paragraph 0") and "budget.png on the council site" in a.body
+
+
 def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
     # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
     text = " ".join(_para(i) for i in range(3))

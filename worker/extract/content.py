@@ -40,6 +40,7 @@ from worker.extract.selectors import (
     BODY_SELECTORS,
     BOILERPLATE_LINES_RE,
     BOILERPLATE_TYPES,
+    CAPTION_CLASS_RE,
     DROP_TAGS,
     NEGATIVE_TOKEN_RE,
     POSITIVE_TOKEN_RE,
@@ -419,7 +420,9 @@ class _Walker:
             return False
         photo = photo_from_img(img, self.base, 0, None)
         if photo is None:
-            return False
+            # a placeholder (a video's poster gif): its caption is still no body text
+            captions = el.find_all(class_=CAPTION_CLASS_RE, limit=3)
+            return n > 0 and sum(len(node_text(c)) for c in captions) >= 0.9 * n
         self._add_photo(photo, img)
         return True
 
@@ -519,7 +522,8 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
     # a date alone heads or ends a body (its first two or last block); a body with two date lines or
     # more is a timeline, whose dates head its entries
     cleaned = [b for b in cleaned if not _stray_label(b) and not _credited_caption(b) and not _time_stamp(b)
-               and not (b.kind == "p" and len(b.text.split()) <= 8 and _HOUSE_NOTICE_RE.match(b.text))]
+               and not (b.kind == "p" and len(b.text.split()) <= 8 and _HOUSE_NOTICE_RE.match(b.text))
+               and not (b.kind == "p" and _FILE_NAME_RE.fullmatch(b.text))]
     texts = [i for i, b in enumerate(cleaned) if b.kind != "photo"]  # (edges counted once labels are gone)
     dated = sum(1 for i in texts if cleaned[i].kind == "p" and is_date_line(cleaned[i].text, strict=False))
     edges = set(texts[:2] + texts[-1:]) if dated < 2 else set()
@@ -539,6 +543,8 @@ _HOUSE_NOTICE_RE = re.compile(
 _NEWSLETTER_CALL_RE = re.compile(
     r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|please bookmark \S+\.\w|"
     r"our website is the place for\b", re.I)
+# a paragraph that is only an image's file name, left by a CMS migration ("seized cash and cards.jpg")
+_FILE_NAME_RE = re.compile(r"[\w ()&,'+-]{1,120}\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)", re.I)
 _SOURCE_LINE_RE = re.compile(r"\(?(?:Quelle|Quellen|Source|Sources|Fuente|Fonte|Kilde|Källa|Bron)\s*:", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LEADING_BYLINE_RE = re.compile(r"(?i:by|von|por|par|di|door|av|af)\s+[A-ZÀ-Þ][^\s.!?]*(?:\s+\S+){0,6}$")

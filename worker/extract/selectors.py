@@ -171,7 +171,7 @@ VIEWER_PATH_RE = re.compile(
 )
 CAPTION_CLASS_RE = re.compile(
     r"caption|chuthich|chu-thich|image_desc|img-desc|desc_image|figcaption|fig-cap|photo-desc|expNoEdit|"
-    r"image-caption|media-caption|legend|bildtext|description",
+    r"image-caption|media-caption|legend|bildtext|description|cptn",
     re.I,
 )
 # class / id / itemprop / data-* names of a credit element inside a photo box
