@@ -687,6 +687,17 @@ def test_a_file_name_and_the_caption_of_a_placeholder_image_leave_the_body() -> 
     assert a.body.startswith("Paragraph 0") and "budget.png on the council site" in a.body
 
 
+@pytest.mark.parametrize("notice", ["© 2019 Science X Network", "Copyright © ITmedia, Inc. All Rights Reserved.",
+                                    "© dpa-infocom, dpa:240516-99-53606/3 (dpa)", "Alle Rechte vorbehalten."])
+def test_a_copyright_notice_closing_the_text_leaves_the_body(notice: str) -> None:
+    # phys.org, itmedia.co.jp, BSZ: the notice after the last paragraph; one inside the text stays
+    inside = "The council's lawyers said all rights reserved by the old charter would pass to the new board."
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(2)) + f"<p>{inside}</p>"
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(2, 5)) + f"<p>{notice}</p></div></article>")
+    assert a.body.endswith(_para(4)) and inside in a.body
+
+
 def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
     # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
     text = " ".join(_para(i) for i in range(3))

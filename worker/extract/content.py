@@ -512,8 +512,9 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
         elif len(b.text) <= 80 and b.kind == "p" and (_SOURCE_LINE_RE.match(b.text) or (
                 _EMAIL_RE.search(b.text) and len(b.text.split()) <= 6)):
             del cleaned[idx]  # "(Quelle: APA/dpa)", "Source: Reuters", a reporter's name and e-mail
-        elif b.kind == "p" and len(b.text) <= 300 and (_HOUSE_NOTICE_RE.match(b.text)
-                                                        or _NEWSLETTER_CALL_RE.search(b.text)):
+        elif b.kind == "p" and ((len(b.text) <= 300 and (_HOUSE_NOTICE_RE.match(b.text)
+                                                         or _NEWSLETTER_CALL_RE.search(b.text)))
+                                or (len(b.text) <= 500 and _COPYRIGHT_RE.search(b.text))):
             del cleaned[idx]  # the site's own call to the reader after the story ("Got a story? …")
         elif result.byline is None and _is_byline_block(b):
             result.byline = b.text
@@ -545,6 +546,11 @@ _NEWSLETTER_CALL_RE = re.compile(
     r"our website is the place for\b", re.I)
 # a paragraph that is only an image's file name, left by a CMS migration ("seized cash and cards.jpg")
 _FILE_NAME_RE = re.compile(r"[\w ()&,'+-]{1,120}\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)", re.I)
+# a copyright notice closing the text ("© 2019 Science X Network", "Copyright © ITmedia, Inc. All Rights
+# Reserved.", "© The Financial Times Ltd. 2024")
+_COPYRIGHT_RE = re.compile(
+    r"^\s*(?:copyright\b|©|\(c\)\s)|\ball rights reserved\b|\balle rechte vorbehalten\b|"
+    r"\btous droits réservés\b|\btodos los derechos reservados\b|\btutti i diritti riservati\b", re.I)
 _SOURCE_LINE_RE = re.compile(r"\(?(?:Quelle|Quellen|Source|Sources|Fuente|Fonte|Kilde|Källa|Bron)\s*:", re.I)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LEADING_BYLINE_RE = re.compile(r"(?i:by|von|por|par|di|door|av|af)\s+[A-ZÀ-Þ][^\s.!?]*(?:\s+\S+){0,6}$")
