@@ -88,6 +88,11 @@ def test_meta_only_title_loses_the_site_suffix() -> None:
          "Covid-19 vaccines: what the trial shows | Science"),
         ("Spider-Man returns", "Man", "man.example", "Spider-Man returns"),
         ("BBC", "BBC", "bbc.co.uk", "BBC"),
+        # a colon before og:site_name itself (phpspot.org); a colon before the host's name is a kicker's
+        ("マインドマップ風のツリーを描画できる「Treeviz」:phpspot開発日誌", "phpspot開発日誌", "phpspot.org",
+         "マインドマップ風のツリーを描画できる「Treeviz」"),
+        ("Brexit deal passes first vote: Guardian", None, "guardian.example",
+         "Brexit deal passes first vote: Guardian"),
     ],
 )
 def test_strip_site_suffix(title: str, site: str | None, host: str, expected: str) -> None:

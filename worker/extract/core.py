@@ -269,7 +269,17 @@ def strip_site_suffix(title: str, site_name: str | None, host: str, section: str
             continue
         if _site_key(tail) in names and not _TRAILING_SEP_RE.search(head[-16:]):
             return strip_section_suffix(head.strip(), section)
+    # a colon or an underscore parts a headline's own words too ("Brexit: …"): it stands before the
+    # site's name only when what follows is og:site_name itself ("…「Treeviz」:phpspot開発日誌")
+    site = normalize_text(site_name or "")
+    if site and title.endswith(site):
+        head = title[: len(title) - len(site)]
+        if len(head.strip()) >= 10 and head[-1:] in _WEAK_SITE_SEPS:
+            return strip_section_suffix(head[:-1].strip(), section)
     return title
+
+
+_WEAK_SITE_SEPS = frozenset(":：_")
 
 
 def strip_section_suffix(title: str, section: str | None) -> str:
