@@ -345,3 +345,15 @@ def test_the_headline_shown_in_an_h2_under_a_breadcrumb_h1_heads_the_lead() -> N
     assert a.title == "Ampeln tot, S-Bahnen stoppen: Wie sicher ist Deutschlands Stromnetz?"
     assert a.lead == "Berlin. In Berlin brennen zwei Strommasten. Zehntausende sind ohne Energie."
     assert "Ampeln tot" not in a.body and a.body.startswith("Paragraph 0")
+
+
+def test_a_headline_far_above_the_text_still_heads_the_page() -> None:
+    # timesofindia.com: byline, share widgets, a video and its caption and a highlights box (some 70
+    # elements) between the <h1> and the text; og:title is a longer SEO variant
+    widgets = "".join(f'<div class="w{i}"><span>{i}</span><span>·</span></div>' for i in range(24))
+    html = _page("China snubs Imran Khan, says resolve J&amp;K bilaterally",
+                 og="Kashmir issue: China snubs Imran Khan, says resolve Jammu and Kashmir bilaterally | India News "
+                    "- Times of India")
+    html = html.replace("</h1>", f"</h1>{widgets}<div class=\"story\">", 1).replace("</article>", "</div></article>")
+    assert extract_article(html, "https://timesofindia.example/a.cms").title == \
+        "China snubs Imran Khan, says resolve J&K bilaterally"

@@ -17,7 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _fixtures import LIST_URLS, read_html
 
 from worker.extract import extract_article
-from worker.extract.dates import find_written_date, is_date_line, parse_iso, parse_visible, site_zone
+from worker.extract.dates import (
+    find_written_date,
+    is_date_line,
+    named_zone,
+    parse_iso,
+    parse_visible,
+    site_zone,
+)
 from worker.extract.photos import image_urls
 from worker.extract.text import normalize_text, parse_byline, split_credit
 
@@ -325,6 +332,9 @@ def test_a_japanese_date_without_time_is_midnight_in_tokyo() -> None:
         ("By Jane Doe for The Guardian", ["Jane Doe"], None),
         ("Von Anna Müller in Berlin", ["Anna Müller"], None),
         ("By Jane Doe and John Roe in Washington", ["Jane Doe", "John Roe"], None),
+        # a date and time beside the name (qdaily.com), a stamp after the agency (timesofindia.com)
+        ("谢若含2017-03-01 14:27:02", ["谢若含"], None),
+        ("Saibal Dasgupta / TNN / Updated: Oct 9, 2019, 11:05 IST", ["Saibal Dasgupta"], "TNN"),
     ],
 )
 def test_parse_byline(byline: str, authors: list[str], attribution: str | None) -> None:
@@ -691,3 +701,24 @@ def test_class_attribute_selectors_on_the_index(selector: str, expected: list[st
         '<p id="a3" class="css-1wkce1i-author x-Byline">z</p><p id="a4" class="byline-authors">w</p>'
         '<p id="a5" class="other">v</p>', "lxml")
     assert [el.get("id") for el in TagIndex(soup).select(selector)] == expected
+
+
+def test_a_writers_box_named_share_keeps_its_name_and_its_dated_machine_value() -> None:
+    # qdaily.com: <div class="author-share"> holds the name, a date span whose data-origindate carries the
+    # offset, the visible date and the share buttons; the pre-pass used to drop it as a share box
+    box = ('<div class="author-share clearfix"><div class="author"><span class="name">Jane Doe</span>'
+           '<span class="date smart-date" data-origindate="2017-03-01 14:27:02 +0800"></span>'
+           '<span class="date">2017-03-01 14:27:02</span></div><div class="com-share-favor">'
+           + "".join(f'<a href="https://share.example/{i}"><i></i></a>' for i in range(6)) + "</div></div>")
+    a = extract_article(_meta_page("", box), "https://www.cityherald.example/a.html")
+    assert a.authors == ["Jane Doe"]
+    assert a.published is not None and a.published.isoformat() == "2017-03-01T14:27:02+08:00"
+
+
+def test_a_date_element_named_by_its_id_and_an_indian_zone_abbreviation() -> None:
+    # itmedia.co.jp: <div id="cmsDate"><span id="update">2019年02月22日 14時30分 公開</span> above the <h1>
+    html = _meta_page("").replace("<article>", '<article><div id="cmsDate"><span id="update">2019年02月22日 '
+                                  "14時30分 公開</span></div>")
+    a = extract_article(html, "https://www.itmedia.co.jp/a.html")
+    assert a.published is not None and a.published.isoformat() == "2019-02-22T14:30:00+09:00"
+    assert named_zone("Updated: Oct 9, 2019, 11:05 IST") == timezone(timedelta(minutes=330))

@@ -314,7 +314,7 @@ def _headline_text(el: Tag, structured: tuple[str | None, ...]) -> tuple[str, bo
     return text, False
 
 
-_HEADLINE_GAP = 40  # elements between a page's own headline and the start of its text, at most
+_HEADLINE_GAP = 80  # elements between a page's own headline and the start of its text, at most
 
 
 def _links_elsewhere(el: Tag, text: str, page_urls: tuple[str, ...]) -> bool:
@@ -487,13 +487,23 @@ def _find_date(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
         if scope is None:
             break
         for el in idx.select_all(DATE_SELECTORS, scope, limit=4):
-            val = el.get("datetime") or el.get("content")
+            val = el.get("datetime") or el.get("content") or _data_date(el)
             dt = parse_iso(val, tz) if isinstance(val, str) and val else None
             line = node_text(el)[:160]
             dt = dt or find_visible_date(line, tz) or find_written_date(line, tz, language)
             if dt:
                 return dt
         scope = scope.parent if isinstance(scope.parent, Tag) else None
+    return None
+
+
+def _data_date(el: Tag) -> str | None:
+    """A machine date a script reads from the element's data-* attribute ("data-origindate=
+    '2017-03-01 14:27:02 +0800'", "data-date"), often with the offset its visible text lacks."""
+    for name, value in el.attrs.items():
+        if name.startswith("data-") and ("date" in name or "time" in name) and isinstance(value, str) and (
+                re.match(r"\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}", value)):
+            return value
     return None
 
 

@@ -51,6 +51,9 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "ICT": 420, "WIB": 420, "SGT": 480,
     "HKT": 480, "PHT": 480, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480,
     "NZST": 720, "NZDT": 780,
+    # the zones these abbreviations name in news ("IST": India's, which prints far more news than Ireland
+    # or Israel; "BST": British Summer Time)
+    "IST": 330, "PKT": 300, "BST": 60, "IDT": 180, "SAST": 120, "EAT": 180, "WAT": 60, "CAT": 120,
 }
 
 

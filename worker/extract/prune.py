@@ -150,9 +150,9 @@ def prune_html(text: str) -> str | None:
             mark = "breadcrumb" not in label and "crumb" not in label and not _holds_byline(el)
         elif tag in ("footer", "aside"):
             mark = not _inside(el, ("article", "main")) and not _keep_region(el, total_p)
-        elif tag == "header":  # an <article>'s own header keeps its lead photo
+        elif tag == "header":  # an <article>'s own header keeps its lead photo, its writer and date
             mark = not _keep_region(el, total_p) and not (
-                (el.find(".//figure") is not None or el.find(".//picture") is not None)
+                (el.find(".//figure") is not None or el.find(".//picture") is not None or _holds_meta(el))
                 and _inside(el, ("article",)))
         elif tag == "form":
             mark = not _keep_region(el, total_p)
@@ -163,7 +163,7 @@ def prune_html(text: str) -> str | None:
             elif tag == "span" and OFFSCREEN_CLASS_RE.search(el.get("class") or "") and _in_control(el) and (
                     _text_at_most(el, 80)):
                 mark = True  # a screen-reader label of a control ("Box aufklappen")
-            elif tag in ("div", "section") and (el in toggles or (
+            elif tag in ("div", "section") and ((el in toggles and not _holds_meta(el)) or (
                     any(k.startswith("data-embed") for k in el.attrib) and is_consent_placeholder(el))):
                 mark = True
             else:
@@ -174,7 +174,8 @@ def prune_html(text: str) -> str | None:
                     cls = _PAYWALL_TOKEN_RE.sub(" ", cls)
                 tokens = f"{cls} {el.get('id') or ''}"
                 if tokens.strip() and _is_boilerplate(tokens) and el.find(".//figcaption") is None:
-                    mark = not _keep_region(el, total_p, tokens)  # (a figure's "footer" holds its caption)
+                    # (a figure's "footer" holds its caption; an "author-share" box the writer and date)
+                    mark = not _keep_region(el, total_p, tokens) and not _holds_meta(el)
                 elif tag == "span" and DROP_CAP_CLASS_RE.search(tokens):
                     _join_drop_cap(el)
         if mark:
@@ -414,6 +415,21 @@ def _holds_byline(el: etree._Element) -> bool:
     """``el`` names the article's writer in markup (``itemprop="author"``, ``rel="author"``): a byline set
     in a <nav> (ndtv's "pst-by"), not navigation."""
     return bool(el.xpath(".//*[@itemprop='author' or @rel='author'][1]"))
+
+
+_META_XPATH = ("(.//*[not(ancestor::a) and (@itemprop='author' or @itemprop='datePublished' or @rel='author'"
+               " or (self::time and @datetime) or starts-with(@class, 'author') or starts-with(@class, 'byline')"
+               " or starts-with(@class, 'date') or contains(@class, ' date') or contains(@class, '__date')"
+               " or contains(@class, '-date') or starts-with(@class, 'publish'))])[1]")
+
+
+def _holds_meta(el: etree._Element) -> bool:
+    """``el`` is a small box holding the article's writer or date (qdaily's "author-share" box with the
+    name, the date and the share buttons; linkedin's article <header> with the author card): a few
+    links and little text, so that a "most read" list with dates of its own is not one."""
+    if not _text_at_most(el, 300) or not el.xpath(_META_XPATH):
+        return False
+    return sum(1 for a in el.iter("a") if not _text_at_most(a, 0)) <= 6  # (icon-only share links uncounted)
 
 
 def _inside(el: etree._Element, names: tuple[str, ...]) -> bool:

@@ -60,6 +60,7 @@ BREADCRUMB_SELECTORS: tuple[str, ...] = (
 DATE_SELECTORS: tuple[str, ...] = (
     "[data-role=publishdate]", "[itemprop=datePublished]", "time[datetime]", ".date-time", ".publish-date",
     ".post-time", ".detail-time", ".time", ".date", "[class*=date]", "[class*=time]", "[class*=Date]",
+    "[id*=date]", "[id*=Date]",
 )
 SOURCE_SELECTORS: tuple[str, ...] = (".link-source-name", ".source-name", "[data-role=source]", ".news-source")
 

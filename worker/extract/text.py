@@ -251,13 +251,23 @@ REPORTER_TITLE_RE = re.compile(r"(?<=[가-힣\u3040-\u30ff\u4e00-\u9fff])\s*(?:�
 _MAX_BYLINE = 1000  # characters of a byline read: a longer "byline" is no byline, and parsing stays cheap
 
 
+_BYLINE_DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?!\d)")
+
+
+_BYLINE_STAMP_RE = re.compile(
+    r"(?:^|(?<=[\s/|,;·•-]))(?:last\s+)?(?:updated|published|posted|aktualisiert|veröffentlicht|publié|"
+    r"mis à jour|actualizado|publicado|aggiornato|pubblicato|cập nhật)\b\s*:?(?=[^\d]{0,20}\d).*$", re.I)
+
+
 def parse_byline(byline: str | None) -> tuple[list[str], str | None]:
     """Byline -> (authors, attribution).
 
     "NHẬT XUÂN - NGHI VŨ" -> (["NHẬT XUÂN", "NGHI VŨ"], None);
     "Hà Thu (tổng hợp)" -> (["Hà Thu"], None); "Theo TTXVN" -> ([], "TTXVN").
     """
-    text = normalize_text(byline)[:_MAX_BYLINE]
+    # a date and time set in the writer's box beside the name ("谢若含2017-03-01 14:27:02") are no name
+    text = _BYLINE_DATE_RE.sub(" ", normalize_text(byline)[:_MAX_BYLINE]).strip()
+    text = _BYLINE_STAMP_RE.sub("", text).strip(" /|,;-–—")  # "Saibal Dasgupta / TNN / Updated: Oct 9, 2019"
     if not text:
         return [], None
     by = BY_RE.match(text) is not None  # "Von dpa", "By AFP": the agency wrote it, it is the author
