@@ -723,3 +723,12 @@ def test_a_date_after_the_writers_name_and_role_heading_the_body_leaves_it() -> 
                  '<span class="author-timestamp">October 29, 2018</span></div>'
                  + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
     assert a.body.startswith("Paragraph 0")
+
+
+def test_a_separator_left_at_the_end_of_the_description_is_no_part_of_the_lead() -> None:
+    # hankookilbo.com: <meta name="description" content="… 직면했다는 내용입니다. | ">
+    summary = "The council approved next year's budget after a year of wrangling over schools and roads."
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
+                 head=f'<meta name="description" content="{summary} | ">')
+    assert a.lead == summary
