@@ -71,6 +71,8 @@ def candidates(html: str) -> dict[str, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--origin", default="fundus")
+    ap.add_argument("--misses", action="store_true",
+                    help="also list newsingest's misses: which of the page's sources give the GT, which ours")
     args = ap.parse_args()
     rows = []
     for page in load_corpus(args.origin, None):
@@ -93,6 +95,30 @@ def main() -> None:
     scored.sort(key=lambda t: -t[0])
     best, order = scored[0]
     print(f"best fixed source order: {' > '.join(order)} = {best:.3f}; worst: {scored[-1][0]:.3f}")
+    if args.misses:
+        _misses(args.origin)
+
+
+def _misses(origin: str) -> None:
+    """newsingest's title misses, each with the sources that say the GT and those that say ours."""
+    from worker.extract import extract_article
+
+    n = 0
+    by_source: Counter = Counter()
+    for page in load_corpus(origin, None):
+        gt = norm(htmllib.unescape(page.title or ""))
+        if not gt:
+            continue
+        ours = norm(extract_article(page.html, page.url).title)
+        if ours == gt:
+            continue
+        n += 1
+        c = candidates(page.html)
+        gt_in = [k for k in SOURCES if c[k] == gt] or ["none"]
+        ours_in = [k for k in SOURCES if c[k] == ours] or ["none"]
+        by_source["GT in " + "+".join(gt_in)] += 1
+        print(f"{page.html_path}\n  GT   ({'+'.join(gt_in)}): {gt}\n  ours ({'+'.join(ours_in)}): {ours}")
+    print(f"\n{n} misses; " + ", ".join(f"{k}: {v}" for k, v in by_source.most_common()))
 
 
 if __name__ == "__main__":
