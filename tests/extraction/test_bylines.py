@@ -202,3 +202,15 @@ def test_a_byline_set_in_a_nav_is_kept_and_a_menu_is_not() -> None:
     a = extract_article(html, URL)
     assert a.authors == ["Swati Bhasin"]
     assert "World news of the day" not in a.body
+
+
+def test_the_byline_naming_the_author_meta_wins_over_a_related_boxs_writer() -> None:
+    # thenation.com: <p class="author">Teddy Ostrow</p> in a "Related Article" box inside the <article>
+    # ranks above the headline's "By Sarah Lazare" (<h2 class="author_name">); sailthru.author names her
+    related = ('<aside class="related-oneup"><h4>Related Article</h4><a href="/article/other/">'
+               '<h5>Is UPS Retaliating Against Union Activists?</h5></a><p class="author">Teddy Ostrow</p></aside>')
+    body = (f'<main><article>{HEADLINE}<div class="byline"><h2 class="author_name">By <a class="author" '
+            f'href="/authors/sarah-lazare/">Sarah Lazare</a></h2></div><div class="story-body">{TEXT[:400]}'
+            f"{related}{TEXT[400:]}</div></article></main>")
+    html = _html(body, '<meta name="sailthru.author" content="Sarah Lazare">')
+    assert extract_article(html, URL).authors == ["Sarah Lazare"]

@@ -539,18 +539,28 @@ def _date_near_headline(idx: TagIndex, title_el: Tag | None, container: Tag | No
     return updated
 
 
-def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None) -> str | None:
+def _find_byline(idx: TagIndex, region: Tag | None, prof: SiteProfile | None,
+                 named: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The byline: the site profile's, else the first byline element of the article's region; when the
+    page's author <meta> ``named`` writers, the first such element naming one of them (a teaser of
+    another story inside the region may carry a byline element of a higher-ranked kind: thenation)."""
     if prof and prof.author:
         for el in idx.select_all(prof.author, None, limit=2):
             t = node_text(el)
             if t and len(t) <= 120:
                 return t
-    if region is not None:
-        for el in idx.select_all(BYLINE_SELECTORS, region, limit=2):
-            t = node_text(el)
-            if t and len(t) <= 80:
-                return co_writers(el) or t
-    return None
+    if region is None:
+        return None
+    first: str | None = None
+    keys = [n.casefold() for n in named if len(n) >= 4]
+    for el in idx.select_all(BYLINE_SELECTORS, region, limit=8 if keys else 2):
+        t = node_text(el)
+        if t and len(t) <= 80:
+            line = co_writers(el) or t
+            if not keys or any(k in line.casefold() for k in keys):
+                return line
+            first = first or line
+    return first
 
 
 def _as_meta_names(authors: list[str], meta: list[str]) -> list[str]:
@@ -799,7 +809,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
 
     # authors / byline
     # each source in turn; the site's own name counts only when no source names a person
-    byline = _find_byline(idx, region, prof) or result.byline
+    byline = _find_byline(idx, region, prof, st.meta_authors) or result.byline
     own_names = _site_keys(st.site_name, host)
     site_named: list[str] = []
 
