@@ -732,3 +732,23 @@ def test_a_separator_left_at_the_end_of_the_description_is_no_part_of_the_lead()
                  + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
                  head=f'<meta name="description" content="{summary} | ">')
     assert a.lead == summary
+
+
+def test_opening_paragraphs_the_description_repeats_are_the_lead() -> None:
+    # aftonbladet.se: three short opening paragraphs, which the description repeats (cut short); mk.co.kr:
+    # lines parted by <br>. A subtitle heading before them stays in the body.
+    lines = ["Hanna, 18, disappeared in Uddevalla on Tuesday.", "The police have now opened a special inquiry.",
+             "- The public found clothes that may be hers, says Johan Håkansson of the police."]
+    desc = " ".join(lines)[:-30]
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 '<h2 class="subtitle">Police ask for tips</h2>' + "".join(f"<p>{x}</p>" for x in lines)
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
+                 head=f'<meta name="description" content="{desc}">')
+    assert a.lead == " ".join(lines)
+    assert a.body.startswith("Police ask for tips\nParagraph 0")
+    # paragraphs that say more than the description stay the body
+    b = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 + "".join(f"<p>{x} {_para(i)}</p>" for i, x in enumerate(lines))
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
+                 head=f'<meta name="description" content="{desc}">')
+    assert b.body.startswith(lines[0])

@@ -889,6 +889,10 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool,
     texts = result.text_blocks
     if not ls or not texts:
         return lead
+    opening = _opening_as_description(texts, ls)
+    if opening:
+        set_blocks(result, [b for b in result.blocks if all(b is not o for o in opening)])
+        return " ".join(b.text for b in opening)
     first = texts[0]
     if first.kind == "p" and len(texts) > 1:
         first_set = _shingle_set(first.text)
@@ -904,6 +908,29 @@ def reconcile_lead(result: BodyResult, lead: str | None, visible: bool,
     if len(ls & _shingle_set(head)) >= 0.5 * len(ls):
         return None
     return lead
+
+
+def _opening_as_description(texts: list[Block], desc: set[tuple[str, ...]]) -> list[Block]:
+    """The body's opening paragraphs (two to six, after any headings) when together they say what the
+    description says and no more: a standfirst set as paragraphs (aftonbladet's three opening lines) or
+    lines parted by <br> (mk.co.kr's "midtitle"), which the description repeats, perhaps cut short.
+    Empty when they are not, or when nothing would be left of the body."""
+    start = 0
+    while start < len(texts) and texts[start].kind == "h":
+        start += 1
+    picked: list[Block] = []
+    for b in texts[start:start + 6]:
+        if b.kind != "p":
+            break
+        picked.append(b)
+        joined = _shingle_set(" ".join(x.text for x in picked))
+        shared = len(joined & desc)
+        if not joined or shared < 0.8 * len(joined):
+            return []  # this paragraph says more than the description
+        if len(picked) >= 2 and shared >= 0.8 * len(desc):
+            rest = sum(len(x.text) for x in texts[start + len(picked):])
+            return picked if rest >= 200 else []
+    return []
 
 
 _LEAD_HINT_RE = re.compile(
