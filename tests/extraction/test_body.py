@@ -752,3 +752,29 @@ def test_opening_paragraphs_the_description_repeats_are_the_lead() -> None:
                  + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
                  head=f'<meta name="description" content="{desc}">')
     assert b.body.startswith(lines[0])
+
+
+@pytest.mark.parametrize("box", [
+    # businessinsider.de: <div class="bi-bulletpoints"> of three paragraphs after the lead photo
+    '<div class="bi-bulletpoints"><p>Evergrande owes 300 billion dollars.</p><p>No company in the world owes '
+    "more.</p><p>Analysts fear the shock of its collapse.</p></div>",
+    # 20min.ch: an info box typed "typeInfoboxSummary" with its heading "Darum gehts" and a list
+    '<div type="typeInfoboxSummary"><h3>Darum gehts</h3><ul><li><p>Evergrande owes 300 billion dollars.</p></li>'
+    "<li><p>No company in the world owes more.</p></li><li><p>Analysts fear the shock of its collapse.</p></li>"
+    "</ul></div>",
+])
+def test_a_key_points_box_opening_the_text_is_the_lead(box: str) -> None:
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 + box + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>",
+                 head='<meta name="description" content="A short summary that is not on the page at all.">')
+    assert a.lead == ("Evergrande owes 300 billion dollars. No company in the world owes more. Analysts fear the "
+                      "shock of its collapse.")
+    assert "Evergrande" not in a.body and "Darum" not in a.body
+
+
+def test_a_key_points_box_of_links_is_no_lead() -> None:
+    box = ('<div class="key-points">' + "".join(f'<p><a href="/story-{i}">Another story number {i} about the '
+                                                 f"budget</a></p>" for i in range(3)) + "</div>")
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="article-body">'
+                 + box + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
+    assert a.lead is None or "Another story" not in a.lead

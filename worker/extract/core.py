@@ -446,7 +446,7 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
     for el in idx.select_all(selectors, None, limit=3):
         if el.name == "meta":
             continue
-        text = node_text(el)
+        text = _lead_text(el)
         if len(text) < 30 or len(text) > 1500:
             continue
         heads = _heads_body(idx, el, container)
@@ -461,6 +461,19 @@ def _find_lead(idx: TagIndex, st: Structured, prof: SiteProfile | None, title_el
     if el is not None:
         return node_text(el), el
     return desc, None
+
+
+def _lead_text(el: Tag) -> str:
+    """The text of a lead element; a key-points box without its heading ("Darum gehts", "Highlights")
+    and only when it is not a list of links (teasers of other stories)."""
+    heading = el.find(["h2", "h3", "h4", "h5"])
+    text = node_text(el)
+    if heading is not None and len(el.find_all(["li", "p"], limit=2)) >= 2:
+        label = node_text(heading)
+        if len(label) <= 40 and text.startswith(label):
+            text = text[len(label):].strip()
+    linked = sum(len(node_text(a)) for a in el.find_all("a", limit=20))
+    return "" if text and linked > 0.3 * len(text) else text
 
 
 def _heads_body(idx: TagIndex, el: Tag, container: Tag | None) -> bool | None:

@@ -31,6 +31,9 @@ LEAD_SELECTORS: tuple[str, ...] = (
     ".sapo-detail", ".article-sapo", ".sapo", "[class*=sapo]", "p.description", ".article__sapo", ".lead",
     ".article-lead", ".article__lead", ".summary", ".article-summary", ".chapeau", ".excerpt", ".standfirst",
     "[class*=sub-tit]", ".dek", ".deck", "[class*=article-dek]",
+    # a box of key points opening the text ("bi-bulletpoints"; 20min's infobox typed "typeInfoboxSummary")
+    "[class*=bulletpoints]", "[class*=bullet-points]", "[class*=keypoints]", "[class*=key-points]",
+    "[type*=Summary]",
 )
 BODY_SELECTORS: tuple[str, ...] = (
     "[itemprop=articleBody]", "[data-role=content]", "[data-slot=content]", "article .fck_detail",
