@@ -778,3 +778,26 @@ def test_a_key_points_box_of_links_is_no_lead() -> None:
     a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="article-body">'
                  + box + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
     assert a.lead is None or "Another story" not in a.lead
+
+
+def test_a_section_heading_with_its_own_anchor_under_the_headline_is_no_lead() -> None:
+    # aftonbladet.se: <h2 id="trump-kan-ha-svangt-i-livsviktiga-avtalet" class="…subheadingTheme…"> right
+    # under the <h1>, the first of the text's section headings
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1>'
+                 '<h2 id="trump-kan-ha-svangt-i-livsviktiga-avtalet" class="x_subheadingTheme_1">Trump kan ha '
+                 'svängt i livsviktiga avtalet</h2><div class="article-body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
+    assert a.lead is None or "svängt" not in a.lead
+
+
+def test_a_preamble_of_several_paragraphs_is_the_whole_lead_without_its_video() -> None:
+    # expressen.se: <div class="article__preamble"> of three short paragraphs, then a video figure
+    lines = ["The pupils broke in at night and beat other pupils, the charge says.",
+             "In the dormitories they hit their schoolmates with belts.", "Now five pupils are charged."]
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1>'
+                 '<div class="article__preamble rich-text">' + "".join(f"<p>{x}</p>" for x in lines)
+                 + '<figure class="rich-video"><video src="/v.mp4"></video><figcaption>Watch: the school'
+                 "</figcaption></figure></div><div class=\"article-body\">"
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + "</div></article>")
+    assert a.lead == " ".join(lines)
+    assert "belts" not in a.body

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import nh3
@@ -982,6 +983,16 @@ def _repeats_title(text: str, title: str | None) -> bool:
     return bool(ts) and len(ts & _shingle_set(text, 2)) >= 0.6 * len(ts)
 
 
+def _anchored_heading(el: Tag, text: str) -> bool:
+    """``el``'s id is its own text as an address slug: a heading a table of contents links to."""
+    anchor = attr(el, "id").casefold()
+    if len(anchor) < 8:
+        return False
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return bool(slug) and (anchor == slug or (len(anchor) >= 12 and slug.startswith(anchor)))
+
+
 def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None,
                       title: str | None = None) -> Tag | None:
     """The standfirst shown under the headline when no lead selector names it: the first block of
@@ -1022,6 +1033,9 @@ def find_visible_lead(idx: TagIndex, title_el: Tag | None, container: Tag | None
             i = idx.end[i] + 1
             continue
         words = len(text.split())
+        if name in ("h2", "h3") and _anchored_heading(el, text):
+            i = idx.end[i] + 1  # a section heading with its own anchor ("#trump-kan-ha-svangt-…"), no dek
+            continue
         links = el.find_all("a")
         if any(_CTA_ATTR_RE.search(f"{k}={v}") for a in links for k, v in a.attrs.items() if k.startswith("data-")):
             i = idx.end[i] + 1  # a promotion ("Become a member today … Learn More", its link tracked as a CTA)

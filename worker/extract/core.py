@@ -468,6 +468,9 @@ def _lead_text(el: Tag) -> str:
     and only when it is not a list of links (teasers of other stories)."""
     heading = el.find(["h2", "h3", "h4", "h5"])
     text = node_text(el)
+    if el.find(["figure", "video", "iframe"]) is not None:  # a preamble holding a video after its lines
+        paras = [p for p in el.find_all("p") if p.find_parent("figure") is None]
+        text = " ".join(t for t in (node_text(p) for p in paras) if t) or text
     if heading is not None and len(el.find_all(["li", "p"], limit=2)) >= 2:
         label = node_text(heading)
         if len(label) <= 40 and text.startswith(label):

@@ -34,6 +34,8 @@ LEAD_SELECTORS: tuple[str, ...] = (
     # a box of key points opening the text ("bi-bulletpoints"; 20min's infobox typed "typeInfoboxSummary")
     "[class*=bulletpoints]", "[class*=bullet-points]", "[class*=keypoints]", "[class*=key-points]",
     "[type*=Summary]",
+    # a preamble / "ingress" / intro block (expressen "article__preamble", lto "reader__intro")
+    "[class*=preamble]", "[class*=ingress]", "[class*=__intro]", "[class*=article-intro]",
 )
 BODY_SELECTORS: tuple[str, ...] = (
     "[itemprop=articleBody]", "[data-role=content]", "[data-slot=content]", "article .fck_detail",
