@@ -357,3 +357,49 @@ def test_a_headline_far_above_the_text_still_heads_the_page() -> None:
     html = html.replace("</h1>", f"</h1>{widgets}<div class=\"story\">", 1).replace("</article>", "</div></article>")
     assert extract_article(html, "https://timesofindia.example/a.cms").title == \
         "China snubs Imran Khan, says resolve J&K bilaterally"
+
+
+def _seo_page(h2: str, *, og: str, headline: str) -> str:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline}
+    return ('<html lang="de"><head><title>t</title>'
+            f'<meta property="og:title" content="{og}">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head><body>'
+            f'<nav class="breadcrumbs"><a href="/">Start</a><h1 class="Breadcrumbs_seotitle__8I8lS">{headline}</h1>'
+            f'</nav><article><header>{h2}</header><div class="story">{BODY}</div></article></body></html>')
+
+
+@pytest.mark.parametrize(("h2", "og", "headline", "title"), [
+    # tagesanzeiger.ch: kicker span, an aria-hidden dash, the headline span; og:title is the headline
+    ('<h2 class="ContentHead_title"><span class="ContentHead_titleheader">SVP-Sonderparteitag zur Migration</span>'
+     '<span aria-hidden="true" role="presentation"> – </span><span class="ContentHead_text">Chiesa ruft zum '
+     "Widerstand gegen die Asylpolitik auf</span></h2>",
+     "Chiesa ruft zum Widerstand gegen die Asylpolitik auf",
+     "SVP-Sonderparteitag zur Migration: Chiesa ruft zum Widerstand gegen die Asylpolitik auf",
+     "Chiesa ruft zum Widerstand gegen die Asylpolitik auf"),
+    # stern.de: <span class="title__kicker">; the SEO headline in the breadcrumb's <h1> says something else
+    ('<h2 class="title__heading"><span class="title__kicker">Meinung</span> <span class="title__headline">Warum '
+     "Kritik an Trumps Charakter so ineffektiv ist und verpufft</span></h2>",
+     "Warum Kritik an Trumps Charakter so ineffektiv ist und verpufft",
+     "Donald Trump: Warum Kritik an seinem Charakter so ineffektiv ist",
+     "Warum Kritik an Trumps Charakter so ineffektiv ist und verpufft"),
+    # welt.de: the <h2> without its kicker; the JSON-LD headline is it with the kicker
+    ('<h2 class="c-article-header__headline">Voigt, Höcke und der Vorwurf einer Lüge vor laufender Kamera</h2>',
+     "Landtagswahl in Thüringen: Voigt, Höcke und der Vorwurf einer Lüge vor laufender Kamera - WELT",
+     "Landtagswahl in Thüringen: Voigt, Höcke und der Vorwurf einer Lüge vor laufender Kamera",
+     "Landtagswahl in Thüringen: Voigt, Höcke und der Vorwurf einer Lüge vor laufender Kamera"),
+    # ruhrnachrichten.de: catch-title and sub-title spans, the colon only in the structured titles
+    ('<h2 class="article__title"><span class="article__catch-title">Die Eisheiligen 2024</span> <span '
+     'class="article__sub-title">Wann sie sind - und wie das Wetter wird</span></h2>',
+     "Die Eisheiligen 2024: Wann sie sind - und wie das Wetter wird",
+     "Die Eisheiligen 2024: Wann sie sind - und wie das Wetter wird",
+     "Die Eisheiligen 2024: Wann sie sind - und wie das Wetter wird"),
+])
+def test_the_headline_shown_below_a_breadcrumbs_seo_title(h2: str, og: str, headline: str, title: str) -> None:
+    assert extract_article(_seo_page(h2, og=og, headline=headline), "https://www.zeitung.example/a.html").title \
+        == title
+
+
+def test_a_title_has_no_soft_hyphens_whatever_its_source() -> None:
+    html = _page(None, og="Trump plant Helikopter\u00adlandeplatz beim Weissen Haus")
+    assert extract_article(html, "https://www.zeitung.example/a.html").title == \
+        "Trump plant Helikopterlandeplatz beim Weissen Haus"

@@ -52,7 +52,15 @@ from worker.extract.dates import (
     parse_visible,
     site_zone,
 )
-from worker.extract.dom import TagIndex, attr, is_text_paragraph, node_text, registered_name, short_text
+from worker.extract.dom import (
+    TagIndex,
+    attr,
+    classes_and_id,
+    is_text_paragraph,
+    node_text,
+    registered_name,
+    short_text,
+)
 from worker.extract.photo_region import add_article_photos
 from worker.extract.profiles import SiteProfile, profile_for
 from worker.extract.prune import prune_html
@@ -65,6 +73,7 @@ from worker.extract.selectors import (
     KICKER_CLASS_RE,
     LEAD_SELECTORS,
     NON_SECTION_CRUMBS,
+    SEO_HEADING_CLASS_RE,
     SOURCE_SELECTORS,
     TITLE_SELECTORS,
 )
@@ -395,6 +404,65 @@ def _heading_showing(idx: TagIndex, title: str, container: Tag | None, page_urls
     return found
 
 
+def _shown_text(el: Tag) -> tuple[str, bool]:
+    """(text, kicker left out): ``el``'s text without a kicker element in it and without what is hidden
+    from readers (``aria-hidden`` dashes between kicker and headline)."""
+    parts: list[str] = []
+    kicker = False
+    for s in el.find_all(string=True):
+        skip = False
+        for p in s.parents:
+            if p is el:
+                break
+            if attr(p, "aria-hidden") == "true":
+                skip = True
+                break
+            if KICKER_CLASS_RE.search(classes_and_id(p)):
+                skip = kicker = True
+                break
+        if not skip:
+            parts.append(str(s))
+    return normalize_text("".join(parts)), kicker
+
+
+def _headline_below_seo_heading(idx: TagIndex, st: Structured, container: Tag | None,
+                                page_urls: tuple[str, ...]) -> tuple[str, Tag] | None:
+    """When the page's first <h1> is a breadcrumb's last item or an SEO title, the headline readers see
+    is a heading after it: the first <h2>/<h1> before the end of the text that reads as a headline,
+    links nowhere else and says what a structured title says. Its own kicker element is left out;
+    without one, the structured title that is this headline plus a kicker is taken (welt)."""
+    h1s = idx.by_name.get("h1", [])
+    if not h1s:
+        return None
+    first = idx.tags[h1s[0]]
+    parent = first.parent if isinstance(first.parent, Tag) else None
+    if not SEO_HEADING_CLASS_RE.search(classes_and_id(first) + " " + (classes_and_id(parent) if parent else "")):
+        return None
+    refs = [t for t in (st.og_title, st.title, st.headline) if t]
+    c = idx.pos.get(id(container)) if container is not None else None
+    for j in sorted(idx.by_name.get("h2", []) + h1s[1:]):
+        if j <= h1s[0]:
+            continue
+        if j - h1s[0] > 60 or (c is not None and j > idx.end[c]):
+            break
+        el = idx.tags[j]
+        text, own_kicker = _shown_text(el)
+        if not text or len(text) > 300 or not _reads_as_headline(text) or _links_elsewhere(el, text, page_urls):
+            continue
+        if not any(similarity(text, r) >= 0.3 for r in refs):
+            continue
+        same = [r for r in refs if _word_key(r) == _word_key(text)]
+        if same:
+            return same[0], el  # the very words: the publisher's punctuation ("Die Eisheiligen 2024: …")
+        if not own_kicker:
+            for r in refs:
+                kicked = _kicker_variant(text, r)
+                if kicked and len(kicked) > len(text):
+                    return kicked, el
+        return text, el
+    return None
+
+
 def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SiteProfile | None,
                 host: str = "", container: Tag | None = None,
                 page_urls: tuple[str, ...] = ()) -> tuple[str | None, Tag | None]:
@@ -402,6 +470,10 @@ def _find_title(idx: TagIndex, soup: BeautifulSoup, st: Structured, prof: SitePr
     doc_title = None
     if ref is None:  # no structured title: the document's <title>, without the site's name, stands in
         doc_title = ref = _document_title(soup, st, host)
+    elif not (prof and prof.title):
+        shown = _headline_below_seo_heading(idx, st, container, page_urls)
+        if shown:
+            return shown
     selectors = (prof.title if prof else ()) + TITLE_SELECTORS
     first: tuple[str, Tag] | None = None
     for el in idx.select_all(selectors, None, limit=3):
@@ -874,7 +946,7 @@ def _extract(raw: str | bytes, url: str) -> Article:
         is_article=is_article,
         reason=reason,
         category=category,
-        title=title,
+        title=normalize_text(title) or None,  # (every source spelled alike: no soft hyphens, NFC, one space)
         place=extract_place(lead),
         lead=lead,
         body=result.body,

@@ -150,9 +150,10 @@ def prune_html(text: str) -> str | None:
             mark = "breadcrumb" not in label and "crumb" not in label and not _holds_byline(el)
         elif tag in ("footer", "aside"):
             mark = not _inside(el, ("article", "main")) and not _keep_region(el, total_p)
-        elif tag == "header":  # an <article>'s own header keeps its lead photo, its writer and date
+        elif tag == "header":  # an <article>'s own header keeps its headline, lead photo, writer and date
             mark = not _keep_region(el, total_p) and not (
-                (el.find(".//figure") is not None or el.find(".//picture") is not None or _holds_meta(el))
+                (el.find(".//h2") is not None or el.find(".//figure") is not None
+                 or el.find(".//picture") is not None or _holds_meta(el))
                 and _inside(el, ("article",)))
         elif tag == "form":
             mark = not _keep_region(el, total_p)

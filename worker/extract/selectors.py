@@ -203,7 +203,10 @@ BYLINE_CAPTION_RE = re.compile(r"^(?:von|by|por|par|door|av|af|bởi|tác giả:
 # a kicker (topline) set in its own element inside the headline: "<h1><span class="dachzeile">Schlachtbetriebe
 # </span> <span>Das harte Geschäft …</span></h1>"; the headline is the rest
 KICKER_CLASS_RE = class_word_re("topline", "dachzeile", "overline", "kicker", "eyebrow", "roofline", "spitzmarke",
-                                 "supertitle", "overhead", "headline-intro", "title-prefix")
+                                 "supertitle", "overhead", "headline-intro", "title-prefix", "titleheader")
+# an <h1> that is a breadcrumb's last item or an SEO title, not the headline shown (tagesanzeiger
+# "Breadcrumbs_seotitle", stern "breadcrumb__headline", welt "c-breadcrumb__title")
+SEO_HEADING_CLASS_RE = re.compile(r"breadcrumb|seo-?title", re.I)
 # a product card in a buying guide ("product-embed", "product-card"): its photo's caption is the product's
 # name, set in its own element ("ProductEmbedHed", "product-card__title", "product-name")
 PRODUCT_CARD_CLASS_RE = re.compile(r"(?:^|[\s_-])product[-_]?(?:embed|card|box|tile|module)", re.I)
