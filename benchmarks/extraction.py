@@ -9,7 +9,8 @@ Reads ``../shared/corpus`` relative to the repo root (benchmark only: the produc
 
 Ground truth and scoring, per origin
 ------------------------------------
-* title: exact match after whitespace normalisation (NFC, NBSP, runs of spaces collapsed).
+* title: exact match after whitespace normalisation (NFC, NBSP, runs of spaces collapsed; characters that
+  show nothing removed: BOM, zero-width spaces and joiners, word joiner, soft hyphen).
 * lead: token F1 (``\\w+`` tokens, casefolded multisets). GT = fundus ``body.summary`` joined, the hand
   labelled ``lead``, postlight ``dek`` (when not empty). fundus summary *counts as the lead*: it is
   scored against our ``lead`` field here, and it is part of the main text for body F1 (below).
@@ -85,10 +86,14 @@ _WS = re.compile(r"\s+")
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
+# characters that show nothing: BOM, zero-width space and joiners, word joiner, soft hyphen
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\xad]")
+
+
 def norm(text: Any) -> str:
     if text is None:
         return ""
-    s = str(text).replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
+    s = _INVISIBLE_RE.sub("", str(text)).replace("\xa0", " ")
     s = unicodedata.normalize("NFC", htmllib.unescape(s) if "&" in s else s)
     return _WS.sub(" ", s).strip()
 
