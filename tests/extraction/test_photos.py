@@ -622,3 +622,28 @@ def test_a_caption_block_after_the_figure_gives_caption_and_credit() -> None:
            "<figcaption itemprop='author'>Foto: Mads Claus Rasmussen</figcaption></div></div>")
     assert [(p.caption, p.credit) for p in _photos(box)] == [
         ("Formand for Naalakkersuisut har noteret sig resultaterne.", "Mads Claus Rasmussen")]
+
+
+def test_a_lead_photo_keeps_a_long_caption_set_beside_its_image() -> None:
+    # mbl.is: <div class="newsitem-image"><div class="image"><a><img></a></div><div class="info"><span
+    # class="caption">… (some 270 characters)</span><span class="credit">mbl.is/…</span></div></div> between
+    # the headline and the text
+    caption = ("Vier Frauen aus Island, Teil einer Gruppe früherer Mitglieder aus vielen Ländern, die gekommen "
+               "sind, um die Zeugen des Staates im Streit mit der Glaubensgemeinschaft vor dem Berufungsgericht "
+               "zu unterstützen. Von links: Anna Berg, Rut Tryggva, Fjóla Sigurðar und Eydís Mary Jónsdóttir.")
+    box = ('<div class="newsitem-image is-main-img"><div class="image"><a href="/img/1547996.jpg">'
+           '<img src="https://news.example.com/img/1547996.jpg" alt="Vier Frauen aus Island"></a></div>'
+           f'<div class="info"><span class="caption">{caption}</span><span class="credit"> mbl.is/Atli Steinn '
+           "</span></div></div>")
+    photos = _photos("", between=box)
+    assert photos and photos[0].caption == caption and photos[0].credit == "mbl.is/Atli Steinn"
+
+
+def test_a_credit_given_twice_in_two_boxes_is_given_once() -> None:
+    # euronews.com: the caption's copyright and credit spans, and a copyright line under the image
+    figure = ('<figure><img src="https://news.example.com/img/maduro.jpg"><figcaption><span class="caption-text">'
+              'Der Trainingsanzug wird zur Sensation <span class="caption-copyright">Alle Rechte vorbehalten</span>'
+              ' <span class="caption-credit">Screenshots von X</span></span></figcaption>'
+              '<div class="image-copyright">Alle Rechte vorbehalten Screenshots von X</div></figure>')
+    photos = _photos(figure)
+    assert photos and photos[0].credit == "Alle Rechte vorbehalten Screenshots von X"

@@ -444,6 +444,9 @@ def media_root(img: Tag) -> Tag:
     return node
 
 
+_IMPLICIT_BOX_TEXT = 500  # characters of caption and credit a wrapper of one image may hold (mbl.is: 300)
+
+
 def find_box(img: Tag) -> tuple[Tag | None, bool]:
     """(box, implicit): the nearest <figure> or CMS photo box around ``img``; else a small wrapper that
     holds only this image and a short text (its caption), marked ``implicit``."""
@@ -463,7 +466,7 @@ def find_box(img: Tag) -> tuple[Tag | None, bool]:
         parent = node.parent
         if not isinstance(parent, Tag) or parent.name in ("article", "main", "body", "html", "li", "td"):
             return None, False
-        text = short_text(parent, 300)
+        text = short_text(parent, _IMPLICIT_BOX_TEXT)
         if text is None:
             return None, False
         if text:
@@ -756,6 +759,15 @@ def _attr_credit(img: Tag) -> str | None:
     return None
 
 
+def _without_repeats(names: list[str]) -> list[str]:
+    """Credit texts without those another one already says ("Tous droits réservés" and "Captures
+    d'écran …" beside a line "Tous droits réservés Captures d'écran …" giving both)."""
+    keys = ["".join(re.findall(r"[^\W_]+", n.casefold())) for n in names]
+    return [n for i, n in enumerate(names)
+            if not any(j != i and keys[i] in keys[j] and (len(keys[j]) > len(keys[i]) or j < i)
+                       for j in range(len(names)))]
+
+
 def photo_from_box(box: Tag, base: str, position: int) -> Photo | None:
     """The first acceptable image of ``box`` with the box's caption and credit."""
     for img in box.find_all("img", limit=4):
@@ -830,7 +842,7 @@ def photo_from_img(img: Tag, base: str, position: int, box: Tag | None = None, l
             if c and c not in names and not (caption and c == caption):
                 names.append(c)
         if names:
-            credit = ", ".join(names)
+            credit = ", ".join(_without_repeats(names))
     credit = credit or _attr_credit(img) or (clean_photo_credit(title_credit) if title_credit else None)
     if credit is None and img.name == "img":  # "… (Photo by X)" at the end of the alt text
         credit = split_caption_credit(attr(img, "alt"))[1]
