@@ -698,6 +698,19 @@ def test_a_copyright_notice_closing_the_text_leaves_the_body(notice: str) -> Non
     assert a.body.endswith(_para(4)) and inside in a.body
 
 
+@pytest.mark.parametrize("notice", [
+    # elpais.com: <p class="nota_pie"> under the text
+    "Puede escribirnos a nuno@example.com o seguir a Materia en Facebook, Twitter, Instagram o suscribirse "
+    "aquí a nuestra newsletter.",
+    "Abonnez-vous à notre newsletter pour recevoir l'essentiel de l'actualité.",
+    "Abonnieren Sie unseren Newsletter und bleiben Sie informiert.",
+])
+def test_a_call_to_the_reader_in_another_language_leaves_the_body(notice: str) -> None:
+    a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'
+                 + "".join(f"<p>{_para(i)}</p>" for i in range(4)) + f'<p class="nota_pie">{notice}</p></div></article>')
+    assert a.body.endswith(_para(3))
+
+
 def test_a_description_repeating_a_one_paragraph_article_leaves_the_paragraph_in_the_body() -> None:
     # yomiuri.co.jp: one long paragraph and a section label after it; the description repeats the paragraph
     text = " ".join(_para(i) for i in range(3))

@@ -539,11 +539,14 @@ _HOUSE_NOTICE_RE = re.compile(
     r"(?:got|have|do you have) a story\b|get in touch with (?:us|our)\b|for more stories like this\b|"
     r"follow (?:us|[\w.&' -]{2,40}?) on (?:twitter|facebook|instagram|x|tiktok|linkedin|threads|whatsapp|telegram)\b|"
     r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|like us on facebook\b|"
-    r"download (?:our|the) [\w -]{0,30}app\b|folgen sie uns (?:auf|bei)\b",
+    r"download (?:our|the) [\w -]{0,30}app\b|folgen sie uns (?:auf|bei)\b|"
+    r"s[ií]guenos en\b|suivez-nous sur\b|seguici su\b|siga-nos n[oa]\b|puede escribirnos\b",
     re.I)
 # the same inside a closing paragraph ("For the latest news …, sign up for our newsletters.")
 _NEWSLETTER_CALL_RE = re.compile(
     r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|please bookmark \S+\.\w|"
+    # the same in Spanish, French, German, Italian, Portuguese ("suscribirse aquí a nuestra newsletter")
+    r"\b(?:suscr[ií]b|abonn|iscriv|assin)\w*[\w\s-]{0,30}?\b(?:nuestr[oa]|notre|unseren|nostra|nossa)\s+newsletter\b|"
     r"our website is the place for\b", re.I)
 # a paragraph that is only an image's file name, left by a CMS migration ("seized cash and cards.jpg")
 _FILE_NAME_RE = re.compile(r"[\w ()&,'+-]{1,120}\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)", re.I)
