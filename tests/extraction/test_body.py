@@ -704,6 +704,9 @@ def test_a_copyright_notice_closing_the_text_leaves_the_body(notice: str) -> Non
     "aquí a nuestra newsletter.",
     "Abonnez-vous à notre newsletter pour recevoir l'essentiel de l'actualité.",
     "Abonnieren Sie unseren Newsletter und bleiben Sie informiert.",
+    # the Vietnamese press
+    "Mời bạn đọc đón xem video tiếp theo của chúng tôi",
+    "Bạn đọc có thể gửi bài viết, ý kiến về email: bandoc@example.vn",
 ])
 def test_a_call_to_the_reader_in_another_language_leaves_the_body(notice: str) -> None:
     a = _extract('<article><h1>Council approves the new budget after a long debate</h1><div class="body">'

@@ -540,7 +540,10 @@ _HOUSE_NOTICE_RE = re.compile(
     r"follow (?:us|[\w.&' -]{2,40}?) on (?:twitter|facebook|instagram|x|tiktok|linkedin|threads|whatsapp|telegram)\b|"
     r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|like us on facebook\b|"
     r"download (?:our|the) [\w -]{0,30}app\b|folgen sie uns (?:auf|bei)\b|"
-    r"s[ií]guenos en\b|suivez-nous sur\b|seguici su\b|siga-nos n[oa]\b|puede escribirnos\b",
+    r"s[ií]guenos en\b|suivez-nous sur\b|seguici su\b|siga-nos n[oa]\b|puede escribirnos\b|"
+    # the Vietnamese press: "Mời bạn đọc đón xem …", "Bạn đọc có thể gửi bài viết, ý kiến … về email …"
+    r"mời (?:quý )?(?:bạn đọc|độc giả) (?:đón (?:đọc|xem)|theo dõi|xem thêm)\b|"
+    r"(?:quý )?(?:bạn đọc|độc giả) (?:có thể )?gửi (?:bài|thông tin|ý kiến|câu hỏi|phản ánh)",
     re.I)
 # the same inside a closing paragraph ("For the latest news …, sign up for our newsletters.")
 _NEWSLETTER_CALL_RE = re.compile(
