@@ -534,11 +534,13 @@ def walk_body(container: Tag | list[Tag], base: str, lead: str | None = None, ti
     return result
 
 
+# a newsletter offer ("Sign up for our daily newsletter"), alone or inside a closing paragraph
+_NEWSLETTER_OFFER = r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b"
 # what a site says to its readers under every story: tip lines, "follow us", newsletter and app offers
 _HOUSE_NOTICE_RE = re.compile(
     r"(?:got|have|do you have) a story\b|get in touch with (?:us|our)\b|for more stories like this\b|"
     r"follow (?:us|[\w.&' -]{2,40}?) on (?:twitter|facebook|instagram|x|tiktok|linkedin|threads|whatsapp|telegram)\b|"
-    r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|like us on facebook\b|"
+    rf"{_NEWSLETTER_OFFER}|like us on facebook\b|"
     r"download (?:our|the) [\w -]{0,30}app\b|folgen sie uns (?:auf|bei)\b|"
     r"s[ií]guenos en\b|suivez-nous sur\b|seguici su\b|siga-nos n[oa]\b|puede escribirnos\b|"
     # the Vietnamese press: "Mời bạn đọc đón xem …", "Bạn đọc có thể gửi bài viết, ý kiến … về email …"
@@ -547,7 +549,7 @@ _HOUSE_NOTICE_RE = re.compile(
     re.I)
 # the same inside a closing paragraph ("For the latest news …, sign up for our newsletters.")
 _NEWSLETTER_CALL_RE = re.compile(
-    r"(?:sign up|subscribe) (?:for|to) (?:our|the) [\w -]{0,30}newsletters?\b|please bookmark \S+\.\w|"
+    rf"{_NEWSLETTER_OFFER}|please bookmark \S+\.\w|"
     # the same in Spanish, French, German, Italian, Portuguese ("suscribirse aquí a nuestra newsletter")
     r"\b(?:suscr[ií]b|abonn|iscriv|assin)\w*[\w\s-]{0,30}?\b(?:nuestr[oa]|notre|unseren|nostra|nossa)\s+newsletter\b|"
     r"our website is the place for\b", re.I)

@@ -78,7 +78,7 @@ from worker.extract.selectors import (
     TITLE_SELECTORS,
 )
 from worker.extract.structured import Structured, extract_structured
-from worker.extract.text import extract_place, normalize_text, parse_byline
+from worker.extract.text import extract_place, normalize_text, parse_byline, word_key
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +179,6 @@ def _kicker_variant(visible: str, structured: str) -> str | None:
     return None
 
 
-def _word_key(text: str) -> str:
-    return "".join(re.findall(r"[^\W_]+", text.casefold()))
-
-
 _LEADING_ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|der|die|das|de|het|el|il|lo|os|as|o|a)\s+", re.I)
 
 
@@ -231,7 +227,7 @@ def _structured_spelling(visible: str, st: Structured) -> str:
     are the publisher's, where the visible text is joined from nested elements ("drauf : Stadt").
     og:title only when it parts words the visible text glued (a kicker <span> set as a block by CSS:
     "Nationale DemoDer 9. Juli"): it often differs in quotes and case."""
-    if st.headline and st.headline != visible and _word_key(st.headline) == _word_key(visible):
+    if st.headline and st.headline != visible and word_key(st.headline) == word_key(visible):
         return st.headline
     if st.og_title and _splits_glued_words(visible, st.og_title):
         return st.og_title
@@ -389,7 +385,7 @@ def _heading_showing(idx: TagIndex, title: str, container: Tag | None, page_urls
     """The heading that shows ``title`` when the first <h1> did not (a section name or a breadcrumb's
     SEO title in the <h1>, the headline set as an <h2> in an <hgroup>: funke's papers): an <h1>/<h2>
     with the title's words, linking nowhere else, the last one before the body's container."""
-    key = _word_key(title)
+    key = word_key(title)
     if not key:
         return None
     c = idx.pos.get(id(container)) if container is not None else None
@@ -399,7 +395,7 @@ def _heading_showing(idx: TagIndex, title: str, container: Tag | None, page_urls
             break
         el = idx.tags[i]
         text = node_text(el)
-        if len(text) <= 300 and _word_key(text) == key and not _links_elsewhere(el, text, page_urls):
+        if len(text) <= 300 and word_key(text) == key and not _links_elsewhere(el, text, page_urls):
             found = el
     return found
 
@@ -451,7 +447,7 @@ def _headline_below_seo_heading(idx: TagIndex, st: Structured, container: Tag | 
             continue
         if not any(similarity(text, r) >= 0.3 for r in refs):
             continue
-        same = [r for r in refs if _word_key(r) == _word_key(text)]
+        same = [r for r in refs if word_key(r) == word_key(text)]
         if same:
             return same[0], el  # the very words: the publisher's punctuation ("Die Eisheiligen 2024: …")
         if not own_kicker:
@@ -695,13 +691,13 @@ def clean_category(crumbs: list[str], title: str | None, site_name: str | None, 
     out: list[str] = []
     for crumb in crumbs:
         low = crumb.casefold()
-        key = _word_key(crumb)
+        key = word_key(crumb)
         if low in HOME_CRUMBS or low in NON_SECTION_CRUMBS or not key or _HOST_LIKE_RE.match(crumb):
             continue
         if _names_site(crumb, site):
             continue
         out.append(crumb)
-    if out and title and (similarity(out[-1], title) >= 0.5 or _word_key(out[-1]) == _word_key(title)):
+    if out and title and (similarity(out[-1], title) >= 0.5 or word_key(out[-1]) == word_key(title)):
         out.pop()
     return out
 

@@ -54,7 +54,7 @@ from worker.extract.selectors import (
     STYLE_TOKEN_RE,
     VIEWER_PATH_RE,
 )
-from worker.extract.text import REPORTER_TITLE_RE, clean_credit, normalize_text, split_credit
+from worker.extract.text import REPORTER_TITLE_RE, clean_credit, normalize_text, split_credit, word_key
 
 # lazy-loading attributes holding the real URL, best first
 LAZY_ATTRS: tuple[str, ...] = (
@@ -762,7 +762,7 @@ def _attr_credit(img: Tag) -> str | None:
 def _without_repeats(names: list[str]) -> list[str]:
     """Credit texts without those another one already says ("Tous droits réservés" and "Captures
     d'écran …" beside a line "Tous droits réservés Captures d'écran …" giving both)."""
-    keys = ["".join(re.findall(r"[^\W_]+", n.casefold())) for n in names]
+    keys = [word_key(n) for n in names]
     return [n for i, n in enumerate(names)
             if not any(j != i and keys[i] in keys[j] and (len(keys[j]) > len(keys[i]) or j < i)
                        for j in range(len(names)))]

@@ -218,7 +218,7 @@ def _breadcrumb(obj: dict[str, Any]) -> list[str]:
 
 
 # a separator left at the end of a description whose site suffix was emptied ("…내용입니다. | ")
-_TRAILING_SEP_RE = re.compile(r"\s+[|·•–—-]+\s*$")
+_DESCRIPTION_END_SEP_RE = re.compile(r"\s+[|·•–—-]+\s*$")
 
 
 def _is_url(s: str) -> bool:
@@ -389,10 +389,10 @@ def extract_structured(soup: BeautifulSoup, default_tz: tzinfo | None, idx: TagI
     st.title = st.title or st.og_title
     st.description = st.description or meta("og:description", "description", "twitter:description")
     for value in (st.description, meta("og:description"), meta("description"), meta("twitter:description")):
-        value = _TRAILING_SEP_RE.sub("", value) if value else value
+        value = _DESCRIPTION_END_SEP_RE.sub("", value) if value else value
         if value and value not in st.descriptions:
             st.descriptions.append(value)
-    st.description = _TRAILING_SEP_RE.sub("", st.description) if st.description else st.description
+    st.description = _DESCRIPTION_END_SEP_RE.sub("", st.description) if st.description else st.description
     st.og_type = meta("og:type")
     meta_pub_raw = meta("article:published_time", "article:published:time", "pubdate", "datepublished", "publishdate",
                         "date", "dc.date.issued", "og:published_time", "og:article:published_time", "publish-date")

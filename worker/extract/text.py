@@ -11,6 +11,12 @@ _WS_RE = re.compile(r"\s+")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+def word_key(text: str) -> str:
+    """``text``'s letters and digits, casefolded, without spaces or punctuation: two spellings of the same
+    words ("Die Eisheiligen 2024: Wann …" and "Die Eisheiligen 2024 Wann …") have one key."""
+    return "".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
 def normalize_text(value: str | None) -> str:
     """NFC, NBSP -> space, U+FEFF and zero-width characters removed, whitespace collapsed."""
     if not value:
